@@ -1,0 +1,63 @@
+namespace GanForge.Data;
+
+/// <summary>Which part of a dataset to load.</summary>
+public enum DataSplit
+{
+    Train,
+    Test,
+}
+
+/// <summary>
+/// Resolves a dataset reference: <c>mnist-embedded</c>, the name of an imported dataset (<c>mnist</c>,
+/// <c>fashion-mnist</c>), a folder holding MNIST-layout IDX files, or the path of an images IDX file
+/// (its labels file is picked up when it sits beside it under the usual name).
+/// </summary>
+public static class DatasetLoader
+{
+    public static ImageDataset Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null)
+    {
+        if (string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase))
+            return EmbeddedMnist.Load(split);
+
+        if (DatasetCatalog.Find(reference) is { } known)
+        {
+            cache ??= new DataCache();
+            if (!cache.IsImported(known))
+                throw new DataFormatException(
+                    $"Dataset '{known.Name}' is not in the data cache ({cache.Root}); import it first with 'ganforge data import {known.Name}'.{Environment.NewLine}{known.HowToGet.TrimEnd()}");
+            return LoadFolder(cache.DatasetDirectory(known.Name), known.Name, split);
+        }
+
+        if (Directory.Exists(reference)) return LoadFolder(reference, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(reference))), split);
+        if (File.Exists(reference)) return LoadImageFile(reference);
+        throw new DataFormatException(
+            $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}) nor an existing folder or IDX file.");
+    }
+
+    private static ImageDataset LoadFolder(string folder, string name, DataSplit split)
+    {
+        var prefix = split == DataSplit.Train ? "train" : "t10k";
+        var images = FindEither(folder, $"{prefix}-images-idx3-ubyte")
+            ?? throw new DataFormatException($"Folder '{folder}' has no {prefix}-images-idx3-ubyte[.gz] file for the {split.ToString().ToLowerInvariant()} split.");
+        var labels = FindEither(folder, $"{prefix}-labels-idx1-ubyte");
+        return ImageDataset.FromIdx(name, IdxFile.Read(images), images, labels is null ? null : IdxFile.Read(labels), labels);
+    }
+
+    private static ImageDataset LoadImageFile(string path)
+    {
+        var fileName = Path.GetFileName(path);
+        string? labels = null;
+        if (fileName.Contains("-images-idx3-ubyte", StringComparison.Ordinal))
+        {
+            var candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, fileName.Replace("-images-idx3-ubyte", "-labels-idx1-ubyte", StringComparison.Ordinal));
+            labels = FindEither(Path.GetDirectoryName(candidate)!, Path.GetFileName(candidate).Replace(".gz", "", StringComparison.Ordinal));
+        }
+        return ImageDataset.FromIdx(Path.GetFileNameWithoutExtension(path), IdxFile.Read(path), path, labels is null ? null : IdxFile.Read(labels), labels);
+    }
+
+    private static string? FindEither(string folder, string fileName)
+    {
+        var raw = Path.Combine(folder, fileName);
+        return File.Exists(raw) ? raw : File.Exists(raw + ".gz") ? raw + ".gz" : null;
+    }
+}

@@ -1,0 +1,78 @@
+namespace GanForge.Data;
+
+/// <summary>
+/// Images held as bytes in N×C×H×W order (0 = black, 255 = white) with optional class labels.
+/// Kept in managed memory: the loader makes the one tensor that training needs.
+/// </summary>
+public sealed class ImageDataset
+{
+    public ImageDataset(string name, byte[] pixels, int count, int channels, int height, int width, int[]? labels = null)
+    {
+        if ((long)count * channels * height * width != pixels.LongLength)
+            throw new ArgumentException($"{pixels.LongLength} pixel bytes do not make {count} images of {channels}×{height}×{width}.", nameof(pixels));
+        if (labels is not null && labels.Length != count)
+            throw new ArgumentException($"{labels.Length} labels for {count} images.", nameof(labels));
+        Name = name;
+        Pixels = pixels;
+        Count = count;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Labels = labels;
+        ClassCount = labels is { Length: > 0 } ? labels.Max() + 1 : 0;
+    }
+
+    public string Name { get; }
+    public byte[] Pixels { get; }
+    public int Count { get; }
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+    public int[]? Labels { get; }
+    public int ClassCount { get; }
+
+    public ImageShape Shape => new(Channels, Height, Width);
+
+    /// <summary>Builds a dataset from an IDX image array (N×H×W, or N×C×H×W) and an optional IDX label vector.</summary>
+    /// <exception cref="DataFormatException">The arrays are not unsigned bytes of the expected ranks, or their counts differ.</exception>
+    public static ImageDataset FromIdx(string name, IdxArray images, string imagesSource, IdxArray? labels = null, string? labelsSource = null)
+    {
+        if (images.ElementType != IdxElementType.UInt8)
+            throw new DataFormatException($"IDX file '{imagesSource}' holds {images.ElementType} elements; images must be unsigned bytes (type 0x08).");
+        var dims = images.Dimensions;
+        var (count, channels, height, width) = dims.Length switch
+        {
+            3 => (dims[0], 1, dims[1], dims[2]),
+            4 => (dims[0], dims[1], dims[2], dims[3]),
+            _ => throw new DataFormatException($"IDX file '{imagesSource}' has {dims.Length} dimensions; images must be N×H×W or N×C×H×W."),
+        };
+        if (channels is not (1 or 3))
+            throw new DataFormatException($"IDX file '{imagesSource}' has {channels} channels; expected 1 (grey) or 3 (RGB).");
+
+        int[]? labelValues = null;
+        if (labels is not null)
+        {
+            var source = labelsSource ?? "labels";
+            if (labels.ElementType != IdxElementType.UInt8 || labels.Dimensions.Length != 1)
+                throw new DataFormatException($"IDX file '{source}' is not a vector of unsigned bytes; labels must be a 1-dimensional IDX array of type 0x08.");
+            if (labels.Dimensions[0] != count)
+                throw new DataFormatException($"IDX file '{source}' has {labels.Dimensions[0]:N0} labels but '{imagesSource}' has {count:N0} images; they must match.");
+            labelValues = Array.ConvertAll(labels.Data, b => (int)b);
+        }
+        return new ImageDataset(name, images.Data, count, channels, height, width, labelValues);
+    }
+
+    /// <summary>The first <paramref name="count"/> images (and labels), for quick experiments.</summary>
+    public ImageDataset Take(int count)
+    {
+        if (count >= Count) return this;
+        var imageSize = Channels * Height * Width;
+        return new ImageDataset(Name, Pixels.AsSpan(0, count * imageSize).ToArray(), count, Channels, Height, Width, Labels?[..count]);
+    }
+}
+
+/// <summary>Channels × height × width of one image.</summary>
+public readonly record struct ImageShape(int Channels, int Height, int Width)
+{
+    public override string ToString() => $"{Channels}×{Height}×{Width}";
+}
