@@ -1,0 +1,54 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GanForge.Models;
+
+/// <summary>The classic fully connected GAN generator (Goodfellow et al. 2014): z → hidden → image, tanh output.</summary>
+public sealed class MlpGenerator : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly LeakyReLU act1;
+    private readonly Linear fc2;
+    private readonly long[] imageShape;
+
+    public MlpGenerator(int latentDim, int hidden, Data.ImageShape shape) : base(nameof(MlpGenerator))
+    {
+        var pixels = shape.Channels * shape.Height * shape.Width;
+        fc1 = Linear(latentDim, hidden);
+        act1 = LeakyReLU(0.2);
+        fc2 = Linear(hidden, pixels);
+        imageShape = [shape.Channels, shape.Height, shape.Width];
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor z)
+    {
+        var h = act1.call(fc1.call(z));          // (B, hidden)
+        var x = fc2.call(h).tanh();               // (B, C·H·W)
+        return x.view([z.shape[0], .. imageShape]); // (B, C, H, W)
+    }
+}
+
+/// <summary>The classic fully connected GAN discriminator: image → hidden → one logit.</summary>
+public sealed class MlpDiscriminator : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly LeakyReLU act1;
+    private readonly Linear fc2;
+
+    public MlpDiscriminator(int hidden, Data.ImageShape shape) : base(nameof(MlpDiscriminator))
+    {
+        fc1 = Linear(shape.Channels * shape.Height * shape.Width, hidden);
+        act1 = LeakyReLU(0.2);
+        fc2 = Linear(hidden, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var h = act1.call(fc1.call(x.flatten(1))); // (B, hidden)
+        return fc2.call(h).squeeze(1);             // (B) logits
+    }
+}

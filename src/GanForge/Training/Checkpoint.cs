@@ -1,0 +1,199 @@
+using System.IO.Compression;
+using System.Text.Json;
+using GanForge.Data;
+using GanForge.IO;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanForge.Training;
+
+/// <summary>Where training stood when a checkpoint was written.</summary>
+public sealed record TrainingPosition(long Step, int Epoch, int BatchInEpoch, long ImagesSeen, double ElapsedSeconds);
+
+/// <summary>The JSON header of a checkpoint: format marker, the run's config, the image shape and the position.</summary>
+public sealed record CheckpointHeader(string Format, int Version, RunConfig Config, int Channels, int Height, int Width, TrainingPosition Position)
+{
+    public ImageShape Shape => new(Channels, Height, Width);
+}
+
+/// <summary>A checkpoint file is missing, not a GanForge checkpoint, or does not fit the model.</summary>
+public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A checkpoint is one zip file (stored, uncompressed) written atomically, holding <c>checkpoint.json</c>
+/// (config, image shape, position), <c>generator.safetensors</c> and <c>discriminator.safetensors</c>
+/// (weights and BatchNorm buffers, loadable in PyTorch), both optimizers' state, and the torch RNG state.
+/// </summary>
+public static class Checkpoint
+{
+    public const string FormatName = "ganforge-checkpoint";
+    public const int FormatVersion = 1;
+    private const string HeaderEntry = "checkpoint.json";
+    private const string GeneratorEntry = "generator.safetensors";
+    private const string DiscriminatorEntry = "discriminator.safetensors";
+    private const string GeneratorOptimizerEntry = "optimizer_g.bin";
+    private const string DiscriminatorOptimizerEntry = "optimizer_d.bin";
+    private const string RngEntry = "rng_state.bin";
+
+    public static void Save(string path, CheckpointHeader header, nn.Module generator, nn.Module discriminator, TorchSharp.Modules.OptimizerHelper optimizerG, TorchSharp.Modules.OptimizerHelper optimizerD)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            WriteEntry(zip, HeaderEntry, s => JsonSerializer.Serialize(s, header, RunConfig.Json));
+            WriteEntry(zip, GeneratorEntry, s => SafeTensors.Write(s, generator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
+            WriteEntry(zip, DiscriminatorEntry, s => SafeTensors.Write(s, discriminator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
+            WriteEntry(zip, GeneratorOptimizerEntry, s => WriteOptimizer(s, optimizerG));
+            WriteEntry(zip, DiscriminatorOptimizerEntry, s => WriteOptimizer(s, optimizerD));
+            WriteEntry(zip, RngEntry, s =>
+            {
+                using var state = get_rng_state();
+                s.Write(state.bytes);
+            });
+        });
+    }
+
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var zip = Open(path);
+        return ReadHeader(zip, path);
+    }
+
+    /// <summary>Loads weights into G (and D if given), optimizer states when given, and the RNG state when asked.</summary>
+    public static void Restore(string path, nn.Module generator, nn.Module? discriminator = null,
+        TorchSharp.Modules.OptimizerHelper? optimizerG = null, TorchSharp.Modules.OptimizerHelper? optimizerD = null, bool restoreRng = false)
+    {
+        using var zip = Open(path);
+        LoadWeights(zip, path, GeneratorEntry, generator);
+        if (discriminator is not null) LoadWeights(zip, path, DiscriminatorEntry, discriminator);
+        if (optimizerG is not null) ReadEntry(zip, path, GeneratorOptimizerEntry, s => ReadOptimizer(s, optimizerG));
+        if (optimizerD is not null) ReadEntry(zip, path, DiscriminatorOptimizerEntry, s => ReadOptimizer(s, optimizerD));
+        if (restoreRng)
+        {
+            ReadEntry(zip, path, RngEntry, s =>
+            {
+                using var buffer = new MemoryStream();
+                s.CopyTo(buffer);
+                using var current = get_rng_state();
+                if (buffer.Length != current.NumberOfElements)
+                    throw new CheckpointException($"Checkpoint '{path}' holds a {buffer.Length}-byte RNG state; this libtorch uses {current.NumberOfElements} bytes.");
+                using var state = empty([buffer.Length], ScalarType.Byte);
+                state.bytes = buffer.ToArray();
+                set_rng_state(state);
+            });
+        }
+    }
+
+    private static ZipArchive Open(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointException($"Checkpoint '{path}' does not exist.");
+        try
+        {
+            return ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointException($"'{path}' is not a GanForge checkpoint (not a zip archive: {e.Message}).", e);
+        }
+    }
+
+    private static CheckpointHeader ReadHeader(ZipArchive zip, string path)
+    {
+        CheckpointHeader? header = null;
+        ReadEntry(zip, path, HeaderEntry, s =>
+        {
+            try
+            {
+                header = JsonSerializer.Deserialize<CheckpointHeader>(s, RunConfig.Json);
+            }
+            catch (JsonException e)
+            {
+                throw new CheckpointException($"Checkpoint '{path}' has an unreadable {HeaderEntry}: {e.Message}", e);
+            }
+        });
+        if (header is null || header.Format != FormatName)
+            throw new CheckpointException($"'{path}' is not a GanForge checkpoint ({HeaderEntry} lacks the format marker '{FormatName}').");
+        if (header.Version > FormatVersion)
+            throw new CheckpointException($"Checkpoint '{path}' has format version {header.Version}; this GanForge reads up to version {FormatVersion}.");
+        return header;
+    }
+
+    private static void LoadWeights(ZipArchive zip, string path, string entry, nn.Module module)
+    {
+        ReadEntry(zip, path, entry, s =>
+        {
+            Dictionary<string, Tensor> loaded;
+            try
+            {
+                (loaded, _) = SafeTensors.Read(s, $"{path}:{entry}");
+            }
+            catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
+            {
+                throw new CheckpointException($"Checkpoint '{path}' has corrupt weights in {entry}: {e.Message}", e);
+            }
+            try
+            {
+                var expected = module.state_dict();
+                foreach (var (name, target) in expected)
+                {
+                    if (!loaded.TryGetValue(name, out var source))
+                        throw new CheckpointException($"Checkpoint '{path}' lacks '{name}' in {entry}; it was written for a different model.");
+                    if (!source.shape.SequenceEqual(target.shape))
+                        throw new CheckpointException($"Checkpoint '{path}': '{name}' in {entry} has shape [{string.Join(", ", source.shape)}] but the model expects [{string.Join(", ", target.shape)}].");
+                }
+                var unexpected = loaded.Keys.Except(expected.Keys).ToList();
+                if (unexpected.Count > 0)
+                    throw new CheckpointException($"Checkpoint '{path}' has weights the model lacks in {entry} ({string.Join(", ", unexpected.Take(3))}); it was written for a different model.");
+                module.load_state_dict(loaded);
+            }
+            finally
+            {
+                foreach (var t in loaded.Values) t.Dispose();
+            }
+        });
+    }
+
+    private static void WriteOptimizer(Stream stream, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        optimizer.save_state_dict(writer);
+    }
+
+    private static void ReadOptimizer(Stream stream, TorchSharp.Modules.OptimizerHelper optimizer)
+    {
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer);
+        try
+        {
+            optimizer.load_state_dict(reader);
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or InvalidOperationException)
+        {
+            throw new CheckpointException($"Optimizer state in the checkpoint does not fit this model: {e.Message}", e);
+        }
+    }
+
+    private static void WriteEntry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+        entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero); // deterministic bytes
+        using var stream = entry.Open();
+        write(stream);
+    }
+
+    private static void ReadEntry(ZipArchive zip, string path, string name, Action<Stream> read)
+    {
+        var entry = zip.GetEntry(name) ?? throw new CheckpointException($"'{path}' is not a complete GanForge checkpoint: it lacks '{name}'.");
+        using var stream = entry.Open();
+        try
+        {
+            read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointException($"Checkpoint '{path}' is corrupt in '{name}': {e.Message}", e);
+        }
+    }
+}

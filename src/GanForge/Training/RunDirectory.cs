@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GanForge.IO;
+
+namespace GanForge.Training;
+
+/// <summary>
+/// One training run on disk, <c>runs/NNNNN-description/</c> as in StyleGAN: <c>config.json</c>,
+/// <c>metrics.jsonl</c>, <c>samples/step-XXXXXX.png</c> and <c>checkpoints/step-XXXXXX.ckpt</c>.
+/// </summary>
+public sealed partial class RunDirectory
+{
+    public const string ConfigFile = "config.json";
+    public const string MetricsFile = "metrics.jsonl";
+
+    private RunDirectory(string path) => Path = System.IO.Path.GetFullPath(path);
+
+    public string Path { get; }
+    public string ConfigPath => System.IO.Path.Combine(Path, ConfigFile);
+    public string MetricsPath => System.IO.Path.Combine(Path, MetricsFile);
+    public string SamplesDirectory => System.IO.Path.Combine(Path, "samples");
+    public string CheckpointsDirectory => System.IO.Path.Combine(Path, "checkpoints");
+
+    public string SamplePath(long step) => System.IO.Path.Combine(SamplesDirectory, $"step-{step:D6}.png");
+    public string CheckpointPath(long step) => System.IO.Path.Combine(CheckpointsDirectory, $"step-{step:D6}.ckpt");
+
+    /// <summary>Creates the next numbered run directory under <paramref name="runsRoot"/>.</summary>
+    public static RunDirectory Create(string runsRoot, string description)
+    {
+        Directory.CreateDirectory(runsRoot);
+        var next = Directory.GetDirectories(runsRoot)
+            .Select(d => RunNumber().Match(System.IO.Path.GetFileName(d)))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups[1].Value) + 1)
+            .DefaultIfEmpty(0)
+            .Max();
+        var safe = Unsafe().Replace(description, "-").Trim('-');
+        while (true)
+        {
+            var path = System.IO.Path.Combine(runsRoot, $"{next:D5}-{safe}");
+            if (!Directory.Exists(path))
+            {
+                Directory.CreateDirectory(path);
+                var run = new RunDirectory(path);
+                Directory.CreateDirectory(run.SamplesDirectory);
+                Directory.CreateDirectory(run.CheckpointsDirectory);
+                return run;
+            }
+            next++;
+        }
+    }
+
+    /// <exception cref="ConfigException">The directory is not a GanForge run.</exception>
+    public static RunDirectory Open(string path)
+    {
+        var run = new RunDirectory(path);
+        if (!Directory.Exists(path) || !File.Exists(run.ConfigPath))
+            throw new ConfigException($"'{path}' is not a GanForge run directory (it has no {ConfigFile}).");
+        return run;
+    }
+
+    public void WriteConfig(RunConfig config) => AtomicFile.WriteAllText(ConfigPath, config.ToJson() + "\n");
+
+    /// <summary>The checkpoint with the highest step, or null.</summary>
+    public string? LatestCheckpoint() => CheckpointSteps().Select(s => CheckpointPath(s)).LastOrDefault();
+
+    public IReadOnlyList<long> CheckpointSteps() =>
+        !Directory.Exists(CheckpointsDirectory)
+            ? []
+            : Directory.GetFiles(CheckpointsDirectory, "step-*.ckpt")
+                .Select(f => CheckpointStep().Match(System.IO.Path.GetFileName(f)))
+                .Where(m => m.Success)
+                .Select(m => long.Parse(m.Groups[1].Value))
+                .Order()
+                .ToList();
+
+    /// <summary>Deletes all but the newest <paramref name="keep"/> checkpoints.</summary>
+    public void PruneCheckpoints(int keep)
+    {
+        var steps = CheckpointSteps();
+        foreach (var step in steps.Take(Math.Max(0, steps.Count - keep))) File.Delete(CheckpointPath(step));
+    }
+
+    public void AppendMetrics(TrainingMetrics metrics) =>
+        File.AppendAllText(MetricsPath, JsonSerializer.Serialize(metrics, MetricsJson) + "\n");
+
+    /// <summary>Drops metric lines written after <paramref name="step"/> (a run that died after its last checkpoint).</summary>
+    public void TruncateMetricsAfter(long step)
+    {
+        if (!File.Exists(MetricsPath)) return;
+        var kept = File.ReadAllLines(MetricsPath)
+            .Where(line => line.Length > 0 && JsonSerializer.Deserialize<TrainingMetrics>(line, MetricsJson)?.Step <= step)
+            .ToList();
+        AtomicFile.WriteAllText(MetricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
+    }
+
+    public IReadOnlyList<TrainingMetrics> ReadMetrics() =>
+        File.Exists(MetricsPath)
+            ? File.ReadAllLines(MetricsPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<TrainingMetrics>(l, MetricsJson)!).ToList()
+            : [];
+
+    internal static readonly JsonSerializerOptions MetricsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    [GeneratedRegex(@"^(\d{5,})-")]
+    private static partial Regex RunNumber();
+
+    [GeneratedRegex(@"^step-(\d+)\.ckpt$")]
+    private static partial Regex CheckpointStep();
+
+    [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
+    private static partial Regex Unsafe();
+}
+
+/// <summary>One line of metrics.jsonl: averages over the steps since the previous line.</summary>
+public sealed record TrainingMetrics(
+    long Step,
+    int Epoch,
+    double DLoss,
+    double GLoss,
+    double DReal,
+    double DFake,
+    double ImagesPerSecond,
+    double ElapsedSeconds);

@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using GanForge.Data;
+using GanForge.IO;
+using GanForge.Models;
+using GanForge.Objectives;
+using GanForge.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GanForge.Training;
+
+/// <summary>Receives the Trainer's news; every method is optional.</summary>
+public interface ITrainingObserver
+{
+    void OnStart(RunDirectory run, long startStep, long totalSteps) { }
+    void OnMetrics(TrainingMetrics metrics) { }
+    void OnSampleGrid(long step, string path) { }
+    void OnCheckpoint(long step, string path) { }
+}
+
+/// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
+public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics);
+
+/// <summary>
+/// The one training loop. Each step runs the discriminator phase (d_steps_per_g_step times, each on a fresh
+/// real batch) and then the generator phase; the objective supplies each phase's loss. Every step runs in
+/// its own dispose scope, only floats leave it. The run is deterministic for a fixed seed and thread count,
+/// and a run resumed from a checkpoint continues bit for bit as if it had never stopped.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    /// <summary>Steps between forced collections: finalizer-only native objects otherwise make RSS creep.</summary>
+    private const int CollectEvery = 50;
+
+    private readonly RunConfig config;
+    private readonly RunDirectory run;
+    private readonly Device device;
+    private readonly ImageShape shape;
+    private readonly nn.Module<Tensor, Tensor> generator;
+    private readonly nn.Module<Tensor, Tensor> discriminator;
+    private readonly OptimizerHelper optimizerG;
+    private readonly OptimizerHelper optimizerD;
+    private readonly GanObjective objective;
+    private readonly BatchLoader loader;
+    private readonly Tensor fixedNoise;
+    private readonly long totalSteps;
+    private long step;
+    private long imagesSeen;
+    private double elapsedBefore;
+
+    private Trainer(RunConfig config, RunDirectory run, ImageDataset data)
+    {
+        TorchRuntime.PrepareEnvironment();
+        this.config = config;
+        this.run = run;
+        device = TorchRuntime.ParseDevice(config.Training.Device);
+        TorchRuntime.SetThreads(config.Training.Threads);
+        if (config.Data.Limit is { } limit) data = data.Take(limit);
+        shape = ModelZoo.ImageShapeFor(config.Model, data.Shape);
+
+        manual_seed(config.Training.Seed);
+        (generator, discriminator) = ModelZoo.Create(config.Model, shape);
+        generator.to(device);
+        discriminator.to(device);
+        var o = config.Optimizer;
+        optimizerG = optim.Adam(generator.parameters(), o.LrG, o.Beta1, o.Beta2);
+        optimizerD = optim.Adam(discriminator.parameters(), o.LrD, o.Beta1, o.Beta2);
+        objective = ObjectiveFactory.Create(config.Objective);
+        loader = new BatchLoader(data, config.Training.BatchSize, config.Training.Seed, shape, device);
+        totalSteps = config.Training.Epochs is { } epochs
+            ? Math.Max(1, (long)epochs * loader.BatchesPerEpoch / config.Training.DStepsPerGStep)
+            : config.Training.Steps;
+
+        // The grids' noise comes from its own generator so that drawing it leaves the training stream alone.
+        using var noiseSource = new torch.Generator((ulong)config.Training.Seed + 0x9E3779B9UL);
+        var gridCount = config.Output.GridSize * config.Output.GridSize;
+        fixedNoise = randn([gridCount, config.Model.LatentDim], generator: noiseSource).to(device).DetachFromDisposeScope();
+    }
+
+    public RunDirectory RunDirectory => run;
+    public long Step => step;
+    public long TotalSteps => totalSteps;
+    public ImageShape Shape => shape;
+    public nn.Module<Tensor, Tensor> Generator => generator;
+    public nn.Module<Tensor, Tensor> Discriminator => discriminator;
+
+    /// <summary>Starts a new run in a new numbered directory under the config's runs directory.</summary>
+    public static Trainer Start(RunConfig config, ImageDataset data)
+    {
+        config = Resolve(config.Validated());
+        var description = config.Output.Description ?? $"{config.Data.Dataset}-{config.Model.Name}";
+        var run = RunDirectory.Create(config.Output.RunsDir, description);
+        run.WriteConfig(config);
+        return new Trainer(config, run, data);
+    }
+
+    /// <summary>Continues a run from its newest checkpoint, with the exact config it was started with.</summary>
+    /// <exception cref="ConfigException">The directory is not a run or has no checkpoint.</exception>
+    public static Trainer Resume(string runPath, Func<RunConfig, ImageDataset> loadData)
+    {
+        var run = RunDirectory.Open(runPath);
+        var checkpoint = run.LatestCheckpoint()
+            ?? throw new ConfigException($"Run '{runPath}' has no checkpoint to resume from (checkpoints/step-*.ckpt).");
+        var header = Checkpoint.ReadHeader(checkpoint);
+        var trainer = new Trainer(header.Config, run, loadData(header.Config));
+        try
+        {
+            if (trainer.shape != header.Shape)
+                throw new CheckpointException($"Checkpoint '{checkpoint}' was trained on {header.Shape} images but the data now gives {trainer.shape}.");
+            Checkpoint.Restore(checkpoint, trainer.generator, trainer.discriminator, trainer.optimizerG, trainer.optimizerD, restoreRng: true);
+            var p = header.Position;
+            trainer.step = p.Step;
+            trainer.imagesSeen = p.ImagesSeen;
+            trainer.elapsedBefore = p.ElapsedSeconds;
+            trainer.loader.Seek(p.Epoch, p.BatchInEpoch);
+            run.TruncateMetricsAfter(p.Step);
+            return trainer;
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Fills in what "automatic" settings resolve to on this machine, so config.json records what ran.</summary>
+    private static RunConfig Resolve(RunConfig config) =>
+        config.Training.Threads > 0
+            ? config
+            : config with { Training = config.Training with { Threads = Environment.ProcessorCount } };
+
+    /// <summary>Trains until the last step or until <paramref name="cancel"/> fires; either way ends with a checkpoint and a sample grid.</summary>
+    public TrainingResult Run(CancellationToken cancel = default, ITrainingObserver? observer = null, long? stopAtStep = null)
+    {
+        observer ??= new NullObserver();
+        observer.OnStart(run, step, totalSteps);
+        var stopAt = Math.Min(totalSteps, stopAtStep ?? totalSteps);
+        var clock = Stopwatch.StartNew();
+        var window = new MetricsWindow();
+        var lastCheckpoint = run.LatestCheckpoint() ?? "";
+        var lastGrid = "";
+        TrainingMetrics? lastMetrics = null;
+
+        generator.train();
+        discriminator.train();
+        while (step < stopAt && !cancel.IsCancellationRequested)
+        {
+            var windowStart = clock.Elapsed.TotalSeconds;
+            var (dLoss, gLoss, dReal, dFake) = TrainStep();
+            step++;
+            var images = (long)config.Training.BatchSize * config.Training.DStepsPerGStep;
+            imagesSeen += images;
+            window.Add(dLoss, gLoss, dReal, dFake, images, clock.Elapsed.TotalSeconds - windowStart);
+
+            if (step % config.Output.LogEvery == 0 || step == stopAt)
+            {
+                lastMetrics = window.Flush(step, loader.Epoch, elapsedBefore + clock.Elapsed.TotalSeconds);
+                run.AppendMetrics(lastMetrics);
+                observer.OnMetrics(lastMetrics);
+            }
+            if (step % config.Output.SampleEvery == 0)
+            {
+                lastGrid = SaveSampleGrid();
+                observer.OnSampleGrid(step, lastGrid);
+            }
+            if (step % config.Output.CheckpointEvery == 0)
+            {
+                lastCheckpoint = SaveCheckpoint(elapsedBefore + clock.Elapsed.TotalSeconds);
+                observer.OnCheckpoint(step, lastCheckpoint);
+            }
+            if (step % CollectEvery == 0)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
+        if (lastCheckpoint != run.CheckpointPath(step))
+        {
+            lastCheckpoint = SaveCheckpoint(elapsedBefore + clock.Elapsed.TotalSeconds);
+            observer.OnCheckpoint(step, lastCheckpoint);
+        }
+        if (lastGrid != run.SamplePath(step))
+        {
+            lastGrid = SaveSampleGrid();
+            observer.OnSampleGrid(step, lastGrid);
+        }
+        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics);
+    }
+
+    /// <summary>One generator step and the discriminator steps before it; returns D loss, G loss, mean D(x), mean D(G(z)).</summary>
+    private (double DLoss, double GLoss, double DReal, double DFake) TrainStep()
+    {
+        using var scope = NewDisposeScope();
+        var batch = config.Training.BatchSize;
+        var dSteps = config.Training.DStepsPerGStep;
+        Tensor real = null!, fake = null!, dLoss = null!, realOut = null!, fakeOut = null!;
+
+        // Discriminator phase. The last D step's fakes keep G's graph, so the G phase reuses them (as the
+        // DCGAN reference implementations do) instead of running G a second time.
+        for (var k = 0; k < dSteps; k++)
+        {
+            real = loader.Next().Images;
+            var z = randn([batch, config.Model.LatentDim], device: device);
+            Tensor detached;
+            if (k == dSteps - 1)
+            {
+                fake = generator.call(z);
+                detached = fake.detach();
+            }
+            else
+            {
+                using (no_grad()) detached = generator.call(z);
+            }
+            optimizerD.zero_grad();
+            var realLogits = discriminator.call(real);
+            var fakeLogits = discriminator.call(detached);
+            dLoss = objective.DiscriminatorLoss(new DiscriminatorInputs(discriminator, real, detached, realLogits, fakeLogits));
+            dLoss.backward();
+            optimizerD.step();
+            realOut = realLogits.detach();
+            fakeOut = fakeLogits.detach();
+        }
+
+        // Generator phase. D's weights need no gradients here: freezing them skips that backward work.
+        SetRequiresGrad(discriminator, false);
+        optimizerG.zero_grad();
+        var gLoss = objective.GeneratorLoss(new GeneratorInputs(discriminator, real, fake, discriminator.call(fake)));
+        gLoss.backward();
+        optimizerG.step();
+        SetRequiresGrad(discriminator, true);
+
+        return (dLoss.item<float>(), gLoss.item<float>(),
+            objective.DiscriminatorOutput(realOut).mean().item<float>(),
+            objective.DiscriminatorOutput(fakeOut).mean().item<float>());
+    }
+
+    private static void SetRequiresGrad(nn.Module module, bool value)
+    {
+        foreach (var p in module.parameters()) p.requires_grad = value;
+    }
+
+    /// <summary>Renders the fixed noise batch with G in inference mode (BatchNorm running statistics).</summary>
+    public string SaveSampleGrid()
+    {
+        var path = run.SamplePath(step);
+        using var scope = NewDisposeScope();
+        using (no_grad())
+        {
+            generator.eval();
+            var images = generator.call(fixedNoise);
+            generator.train();
+            ImageGrid.SavePng(images, path, config.Output.GridSize);
+        }
+        return path;
+    }
+
+    private string SaveCheckpoint(double elapsed)
+    {
+        var path = run.CheckpointPath(step);
+        var header = new CheckpointHeader(Checkpoint.FormatName, Checkpoint.FormatVersion, config, shape.Channels, shape.Height, shape.Width,
+            new TrainingPosition(step, loader.Epoch, loader.BatchInEpoch, imagesSeen, elapsed));
+        Checkpoint.Save(path, header, generator, discriminator, optimizerG, optimizerD);
+        run.PruneCheckpoints(config.Output.KeepCheckpoints);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        fixedNoise.Dispose();
+        loader.Dispose();
+        optimizerG.Dispose();
+        optimizerD.Dispose();
+        generator.Dispose();
+        discriminator.Dispose();
+    }
+
+    private sealed class NullObserver : ITrainingObserver;
+
+    /// <summary>Running sums between two metrics lines.</summary>
+    private sealed class MetricsWindow
+    {
+        private double dLoss, gLoss, dReal, dFake, seconds;
+        private long images;
+        private int count;
+
+        public void Add(double d, double g, double real, double fake, long batchImages, double stepSeconds)
+        {
+            dLoss += d;
+            gLoss += g;
+            dReal += real;
+            dFake += fake;
+            images += batchImages;
+            seconds += stepSeconds;
+            count++;
+        }
+
+        public TrainingMetrics Flush(long step, int epoch, double elapsed)
+        {
+            var n = Math.Max(count, 1);
+            var metrics = new TrainingMetrics(step, epoch, dLoss / n, gLoss / n, dReal / n, dFake / n, seconds > 0 ? images / seconds : 0, elapsed);
+            dLoss = gLoss = dReal = dFake = seconds = 0;
+            images = 0;
+            count = 0;
+            return metrics;
+        }
+    }
+}
