@@ -1,0 +1,176 @@
+using System.CommandLine;
+using GanForge.Data;
+using GanForge.Training;
+using Spectre.Console;
+
+namespace GanForge.Cli.Commands;
+
+internal static class TrainCommand
+{
+    /// <summary>An option that, when given on the command line, overrides one config value.</summary>
+    private sealed record Override(Option Option, Func<ParseResult, RunConfig, RunConfig> Apply);
+
+    public static Command Create()
+    {
+        var defaults = new RunConfig();
+        var overrides = new List<Override>();
+        var command = new Command("train", "Train a GAN; writes a run directory runs/NNNNN-<desc>/ with config.json, metrics.jsonl, sample grids and checkpoints.");
+
+        void Add<T>(string name, string description, T defaultValue, Func<RunConfig, T, RunConfig> apply, string[]? allowed = null)
+        {
+            var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+            if (allowed is not null) option.AcceptOnlyFromAmong(allowed);
+            command.Add(option);
+            overrides.Add(new Override(option, (parse, config) => apply(config, parse.GetValue(option)!)));
+        }
+
+        void AddOptional<T>(string name, string description, Func<RunConfig, T, RunConfig> apply) where T : struct
+        {
+            var option = new Option<T?>(name) { Description = description };
+            command.Add(option);
+            overrides.Add(new Override(option, (parse, config) => apply(config, parse.GetValue(option)!.Value)));
+        }
+
+        Add("--data", "Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), a folder of IDX files or an images IDX file.",
+            defaults.Data.Dataset, (c, v) => c with { Data = c.Data with { Dataset = v } });
+        AddOptional<int>("--limit", "Use only the first N training images.", (c, v) => c with { Data = c.Data with { Limit = v } });
+        Add("--model", "Architecture (see 'ganforge models').", defaults.Model.Name,
+            (c, v) => c with { Model = c.Model with { Name = v } }, [.. Models.ModelZoo.Models.Select(m => m.Name)]);
+        Add("--latent-dim", "Size of the latent vector z.", defaults.Model.LatentDim, (c, v) => c with { Model = c.Model with { LatentDim = v } });
+        AddOptional<int>("--ngf", "Generator width (default: the model's own).", (c, v) => c with { Model = c.Model with { Ngf = v } });
+        AddOptional<int>("--ndf", "Discriminator width (default: the model's own).", (c, v) => c with { Model = c.Model with { Ndf = v } });
+        Add("--g-activation", "Generator activation: relu (DCGAN paper) or leaky-relu (TensorFlow tutorial).", defaults.Model.GeneratorActivation,
+            (c, v) => c with { Model = c.Model with { GeneratorActivation = v } }, ["relu", "leaky-relu"]);
+        Add("--objective", "GAN objective.", defaults.Objective.Name,
+            (c, v) => c with { Objective = c.Objective with { Name = v } }, [.. Objectives.ObjectiveFactory.Names]);
+        Add("--lr-g", "Generator learning rate (Adam).", defaults.Optimizer.LrG, (c, v) => c with { Optimizer = c.Optimizer with { LrG = v } });
+        Add("--lr-d", "Discriminator learning rate (Adam).", defaults.Optimizer.LrD, (c, v) => c with { Optimizer = c.Optimizer with { LrD = v } });
+        Add("--beta1", "Adam β1.", defaults.Optimizer.Beta1, (c, v) => c with { Optimizer = c.Optimizer with { Beta1 = v } });
+        Add("--beta2", "Adam β2.", defaults.Optimizer.Beta2, (c, v) => c with { Optimizer = c.Optimizer with { Beta2 = v } });
+        Add("--batch-size", "Images per batch.", defaults.Training.BatchSize, (c, v) => c with { Training = c.Training with { BatchSize = v } });
+        Add("--steps", "Generator steps to train for.", defaults.Training.Steps, (c, v) => c with { Training = c.Training with { Steps = v } });
+        AddOptional<int>("--epochs", "Passes over the data (overrides --steps).", (c, v) => c with { Training = c.Training with { Epochs = v } });
+        Add("--d-steps", "Discriminator steps per generator step.", defaults.Training.DStepsPerGStep,
+            (c, v) => c with { Training = c.Training with { DStepsPerGStep = v } });
+        Add("--seed", "Random seed (weights, noise, data order).", defaults.Training.Seed, (c, v) => c with { Training = c.Training with { Seed = v } });
+        Add("--threads", "libtorch threads; 0 = one per core. Resuming bit-exactly needs the same count.", defaults.Training.Threads,
+            (c, v) => c with { Training = c.Training with { Threads = v } });
+        Add("--device", "cpu, cuda or cuda:N.", defaults.Training.Device, (c, v) => c with { Training = c.Training with { Device = v } });
+        Add("--runs", "Folder that holds the run directories.", defaults.Output.RunsDir, (c, v) => c with { Output = c.Output with { RunsDir = v } });
+        Add<string?>("--desc", "Run directory suffix (default: <dataset>-<model>).", null, (c, v) => c with { Output = c.Output with { Description = v } });
+        Add("--sample-every", "Steps between sample grids.", defaults.Output.SampleEvery, (c, v) => c with { Output = c.Output with { SampleEvery = v } });
+        Add("--checkpoint-every", "Steps between checkpoints.", defaults.Output.CheckpointEvery, (c, v) => c with { Output = c.Output with { CheckpointEvery = v } });
+        Add("--log-every", "Steps between metrics lines.", defaults.Output.LogEvery, (c, v) => c with { Output = c.Output with { LogEvery = v } });
+        Add("--keep-checkpoints", "How many of the newest checkpoints to keep.", defaults.Output.KeepCheckpoints,
+            (c, v) => c with { Output = c.Output with { KeepCheckpoints = v } });
+
+        var configFile = new Option<string?>("--config") { Description = "A config JSON file (as written to config.json); options given on the command line override it." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest checkpoint (other options are ignored)." };
+        command.Add(configFile);
+        command.Add(dryRun);
+        command.Add(resume);
+
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            if (parse.GetValue(resume) is { } runPath) return Train(() => Trainer.Resume(runPath, LoadData));
+            var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file) : new RunConfig();
+            foreach (var o in overrides)
+            {
+                if (parse.GetResult(o.Option) is { Implicit: false }) config = o.Apply(parse, config);
+            }
+            config = config.Validated();
+            if (parse.GetValue(dryRun))
+            {
+                Console.WriteLine(config.ToJson());
+                return 0;
+            }
+            return Train(() => Trainer.Start(config, LoadData(config)));
+        }));
+        return command;
+    }
+
+    private static ImageDataset LoadData(RunConfig config) => DatasetLoader.Load(config.Data.Dataset, DataSplit.Train);
+
+    private static int Train(Func<Trainer> create)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // finish the step, write a checkpoint, then exit
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var trainer = create();
+            Console.WriteLine($"Run directory: {trainer.RunDirectory.Path}");
+            var result = AnsiConsole.Profile.Capabilities.Interactive
+                ? RunWithProgressBar(trainer, cancel.Token)
+                : trainer.Run(cancel.Token, new LineObserver());
+            Summarise(result);
+            return result.Interrupted ? CliErrors.Interrupted : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static TrainingResult RunWithProgressBar(Trainer trainer, CancellationToken cancel) =>
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("training", maxValue: trainer.TotalSteps);
+                task.Value = trainer.Step;
+                return trainer.Run(cancel, new ProgressObserver(task));
+            });
+
+    private static void Summarise(TrainingResult result)
+    {
+        if (result.Interrupted)
+            Console.WriteLine($"Stopped at step {result.Step} of {result.TotalSteps}; continue with: ganforge train --resume {result.Run.Path}");
+        else
+            Console.WriteLine($"Finished {result.Step} steps.");
+        if (result.LastMetrics is { } m)
+            Console.WriteLine($"  last: D loss {m.DLoss:F3}, G loss {m.GLoss:F3}, D(x) {m.DReal:F2}, D(G(z)) {m.DFake:F2}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
+        Console.WriteLine($"  samples:    {result.LastSampleGrid}");
+        Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
+    }
+
+    private static string Describe(TrainingMetrics m) =>
+        $"step {m.Step} · D {m.DLoss:F3} · G {m.GLoss:F3} · D(x) {m.DReal:F2} · D(G(z)) {m.DFake:F2} · {m.ImagesPerSecond:F0} img/s";
+
+    private sealed class ProgressObserver(ProgressTask task) : ITrainingObserver
+    {
+        public void OnMetrics(TrainingMetrics metrics)
+        {
+            task.Value = metrics.Step;
+            task.Description = Markup.Escape(Describe(metrics));
+        }
+    }
+
+    /// <summary>Plain lines for logs and CI, where a live progress bar cannot render.</summary>
+    private sealed class LineObserver : ITrainingObserver
+    {
+        private long total;
+        private long every = 1;
+        private long lastPrinted;
+
+        public void OnStart(RunDirectory run, long startStep, long totalSteps)
+        {
+            total = totalSteps;
+            every = Math.Max(1, totalSteps / 20);
+            lastPrinted = startStep;
+        }
+
+        public void OnMetrics(TrainingMetrics metrics)
+        {
+            if (metrics.Step / every == lastPrinted / every && metrics.Step != total) return;
+            lastPrinted = metrics.Step;
+            Console.WriteLine($"[{100.0 * metrics.Step / total,5:F1}%] {Describe(metrics)}");
+        }
+    }
+}
