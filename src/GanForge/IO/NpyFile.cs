@@ -17,7 +17,8 @@ public static class NpyFile
             ScalarType.Byte => "|u1",
             _ => throw new NotSupportedException($"Cannot write dtype {tensor.dtype} to .npy."),
         };
-        using var data = tensor.detach().cpu().contiguous();
+        using var scope = NewDisposeScope();
+        var data = tensor.detach().cpu().contiguous();
         var shape = data.shape.Length == 1 ? $"({data.shape[0]},)" : $"({string.Join(", ", data.shape)})";
         var header = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
         // Pad with spaces so that magic + length + header + '\n' is a multiple of 64 bytes.

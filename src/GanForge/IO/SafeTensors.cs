@@ -29,33 +29,28 @@ public static class SafeTensors
     {
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
+        // detach/cpu/contiguous each make a new handle (sharing storage): the scope frees them all.
+        using var scope = NewDisposeScope();
         var cpu = new List<Tensor>();
-        try
+        long offset = 0;
+        foreach (var (name, tensor) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            long offset = 0;
-            foreach (var (name, tensor) in tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                if (!DTypes.TryGetValue(tensor.dtype, out var dtype))
-                    throw new NotSupportedException($"Tensor '{name}' has dtype {tensor.dtype}, which safetensors cannot hold.");
-                var data = tensor.detach().cpu().contiguous();
-                cpu.Add(data);
-                var size = data.NumberOfElements * data.ElementSize;
-                header[name] = new { dtype, shape = data.shape, data_offsets = new[] { offset, offset + size } };
-                offset += size;
-            }
-            var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
-            var padded = (json.Length + 7) / 8 * 8; // the format allows space padding; 8-byte alignment helps memory mapping
-            Span<byte> length = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
-            stream.Write(length);
-            stream.Write(json);
-            for (var i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
-            foreach (var data in cpu) stream.Write(data.bytes);
+            if (!DTypes.TryGetValue(tensor.dtype, out var dtype))
+                throw new NotSupportedException($"Tensor '{name}' has dtype {tensor.dtype}, which safetensors cannot hold.");
+            var data = tensor.detach().cpu().contiguous();
+            cpu.Add(data);
+            var size = data.NumberOfElements * data.ElementSize;
+            header[name] = new { dtype, shape = data.shape, data_offsets = new[] { offset, offset + size } };
+            offset += size;
         }
-        finally
-        {
-            foreach (var t in cpu) t.Dispose();
-        }
+        var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
+        var padded = (json.Length + 7) / 8 * 8; // the format allows space padding; 8-byte alignment helps memory mapping
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+        stream.Write(length);
+        stream.Write(json);
+        for (var i = json.Length; i < padded; i++) stream.WriteByte((byte)' ');
+        foreach (var data in cpu) stream.Write(data.bytes);
     }
 
     /// <summary>Reads every tensor (on the CPU; the caller owns them) and the metadata.</summary>

@@ -193,17 +193,31 @@ public sealed class Trainer : IDisposable
     private (double DLoss, double GLoss, double DReal, double DFake) TrainStep()
     {
         using var scope = NewDisposeScope();
+        var d = DiscriminatorPhase();
+        var gLoss = GeneratorPhase(d.Real, d.Fake);
+        return (d.Loss.item<float>(), gLoss.item<float>(),
+            objective.DiscriminatorOutput(d.RealLogits).mean().item<float>(),
+            objective.DiscriminatorOutput(d.FakeLogits).mean().item<float>());
+    }
+
+    /// <summary>What the discriminator phase leaves for the generator phase and the metrics.</summary>
+    internal sealed record DiscriminatorPhaseResult(Tensor Real, Tensor Fake, Tensor Loss, Tensor RealLogits, Tensor FakeLogits);
+
+    /// <summary>
+    /// d_steps_per_g_step discriminator updates, each on a fresh real batch. The last one's fakes keep G's
+    /// graph so the generator phase reuses them (as the DCGAN reference implementations do) instead of
+    /// running G a second time. Tensors belong to the caller's dispose scope.
+    /// </summary>
+    internal DiscriminatorPhaseResult DiscriminatorPhase()
+    {
         var batch = config.Training.BatchSize;
         var dSteps = config.Training.DStepsPerGStep;
-        Tensor real = null!, fake = null!, dLoss = null!, realOut = null!, fakeOut = null!;
-
-        // Discriminator phase. The last D step's fakes keep G's graph, so the G phase reuses them (as the
-        // DCGAN reference implementations do) instead of running G a second time.
+        DiscriminatorPhaseResult? result = null;
         for (var k = 0; k < dSteps; k++)
         {
-            real = loader.Next().Images;
+            var real = loader.Next().Images;
             var z = randn([batch, config.Model.LatentDim], device: device);
-            Tensor detached;
+            Tensor fake, detached;
             if (k == dSteps - 1)
             {
                 fake = generator.call(z);
@@ -211,29 +225,35 @@ public sealed class Trainer : IDisposable
             }
             else
             {
-                using (no_grad()) detached = generator.call(z);
+                using (no_grad()) fake = detached = generator.call(z);
             }
             optimizerD.zero_grad();
             var realLogits = discriminator.call(real);
             var fakeLogits = discriminator.call(detached);
-            dLoss = objective.DiscriminatorLoss(new DiscriminatorInputs(discriminator, real, detached, realLogits, fakeLogits));
-            dLoss.backward();
+            var loss = objective.DiscriminatorLoss(new DiscriminatorInputs(discriminator, real, detached, realLogits, fakeLogits));
+            loss.backward();
             optimizerD.step();
-            realOut = realLogits.detach();
-            fakeOut = fakeLogits.detach();
+            result = new DiscriminatorPhaseResult(real, fake, loss.detach(), realLogits.detach(), fakeLogits.detach());
         }
+        return result!;
+    }
 
-        // Generator phase. D's weights need no gradients here: freezing them skips that backward work.
+    /// <summary>One generator update on fakes that carry G's graph; D's weights are frozen meanwhile, which skips their gradients.</summary>
+    internal Tensor GeneratorPhase(Tensor real, Tensor fake)
+    {
         SetRequiresGrad(discriminator, false);
-        optimizerG.zero_grad();
-        var gLoss = objective.GeneratorLoss(new GeneratorInputs(discriminator, real, fake, discriminator.call(fake)));
-        gLoss.backward();
-        optimizerG.step();
-        SetRequiresGrad(discriminator, true);
-
-        return (dLoss.item<float>(), gLoss.item<float>(),
-            objective.DiscriminatorOutput(realOut).mean().item<float>(),
-            objective.DiscriminatorOutput(fakeOut).mean().item<float>());
+        try
+        {
+            optimizerG.zero_grad();
+            var loss = objective.GeneratorLoss(new GeneratorInputs(discriminator, real, fake, discriminator.call(fake)));
+            loss.backward();
+            optimizerG.step();
+            return loss.detach();
+        }
+        finally
+        {
+            SetRequiresGrad(discriminator, true);
+        }
     }
 
     private static void SetRequiresGrad(nn.Module module, bool value)

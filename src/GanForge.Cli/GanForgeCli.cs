@@ -1,0 +1,25 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using GanForge.Cli.Commands;
+
+namespace GanForge.Cli;
+
+/// <summary>The ganforge command tree.</summary>
+public static class GanForgeCli
+{
+    public static Command Build() =>
+        // A named root (not RootCommand) so that help says "ganforge", the tool's command, not the assembly's name.
+        new("ganforge", "GanForge: train, evaluate and use Generative Adversarial Networks on TorchSharp.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            TrainCommand.Create(),
+            SampleCommand.Create(),
+            DataCommand.Create(),
+            ModelsCommand.Create(),
+        };
+
+    /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>
+    public static int Run(string[] args) =>
+        Build().Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+}

@@ -1,0 +1,2 @@
+// libtorch's RNG and thread count are process-wide: tests that train must not interleave.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -1,0 +1,61 @@
+using GanForge.Data;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Data;
+
+public sealed class BatchLoaderTests
+{
+    private static ImageDataset Ramp(int count)
+    {
+        // Image i is filled with the value i, so a batch reveals which images it holds.
+        var pixels = new byte[count * 4];
+        for (var i = 0; i < count; i++) pixels.AsSpan(i * 4, 4).Fill((byte)i);
+        return new ImageDataset("ramp", pixels, count, 1, 2, 2);
+    }
+
+    private static int[] Ids(Tensor batch) =>
+        batch.select(1, 0).select(1, 0).select(1, 0).add(1).mul(127.5).round().to_type(ScalarType.Int32).data<int>().ToArray();
+
+    [Fact]
+    public void Batches_are_scaled_to_minus_one_one_and_cover_an_epoch_once()
+    {
+        using var scope = NewDisposeScope();
+        using var loader = new BatchLoader(Ramp(10), batchSize: 3, seed: 1, new ImageShape(1, 2, 2), CPU);
+
+        var seen = new List<int>();
+        for (var b = 0; b < loader.BatchesPerEpoch; b++)
+        {
+            var batch = loader.Next().Images;
+            Assert.Equal([3L, 1, 2, 2], batch.shape);
+            Assert.True(batch.min().item<float>() >= -1f && batch.max().item<float>() <= 1f);
+            seen.AddRange(Ids(batch));
+        }
+
+        Assert.Equal(9, seen.Distinct().Count()); // 3 batches of 3, the incomplete one dropped
+        Assert.Equal(1, loader.Epoch);
+        Assert.NotEqual(Enumerable.Range(0, 9), seen); // shuffled
+    }
+
+    [Fact]
+    public void Order_depends_only_on_seed_and_epoch_so_seek_resumes_the_stream()
+    {
+        using var scope = NewDisposeScope();
+        using var straight = new BatchLoader(Ramp(12), 4, seed: 5, new ImageShape(1, 2, 2), CPU);
+        var expected = Enumerable.Range(0, 7).Select(_ => Ids(straight.Next().Images)).ToList();
+
+        using var resumed = new BatchLoader(Ramp(12), 4, seed: 5, new ImageShape(1, 2, 2), CPU);
+        resumed.Seek(epoch: 1, batchInEpoch: 1);
+        var actual = Enumerable.Range(0, 3).Select(_ => Ids(resumed.Next().Images)).ToList();
+
+        Assert.Equal(expected.Skip(4), actual);
+        Assert.NotEqual(BatchLoader.Permutation(12, 5, 0), BatchLoader.Permutation(12, 6, 0));
+    }
+
+    [Fact]
+    public void Resizes_and_expands_channels_to_the_model_shape()
+    {
+        using var scope = NewDisposeScope();
+        using var loader = new BatchLoader(Ramp(4), 2, seed: 0, new ImageShape(3, 8, 8), CPU);
+        Assert.Equal([2L, 3, 8, 8], loader.Next().Images.shape);
+    }
+}

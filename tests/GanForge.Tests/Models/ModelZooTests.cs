@@ -1,0 +1,65 @@
+using GanForge.Data;
+using GanForge.Models;
+using GanForge.Training;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Models;
+
+public sealed class ModelZooTests
+{
+    [Theory]
+    [InlineData("mlp", 1, 28, 8)]
+    [InlineData("dcgan28", 1, 28, 8)]
+    [InlineData("dcgan28-small", 3, 28, 8)]
+    [InlineData("dcgan64", 3, 64, 4)]
+    public void Generators_make_images_in_range_and_discriminators_one_logit_each(string name, int channels, int size, int width)
+    {
+        using var scope = NewDisposeScope();
+        var config = new ModelConfig { Name = name, LatentDim = 16, Ngf = width, Ndf = width };
+        var shape = ModelZoo.ImageShapeFor(config, new ImageShape(channels, 28, 28));
+        var (g, d) = ModelZoo.Create(config, shape);
+        using var _ = g;
+        using var __ = d;
+
+        var images = g.call(randn(5, 16));
+        var logits = d.call(images);
+
+        Assert.Equal([5L, channels, size, size], images.shape);
+        Assert.True(images.abs().max().item<float>() <= 1f);
+        Assert.Equal([5L], logits.shape);
+    }
+
+    [Fact]
+    public void Dcgan28_matches_the_tensorflow_tutorial_parameter_counts()
+    {
+        // TensorFlow's DCGAN tutorial model summaries: G 2,305,472 trainable, D 212,865.
+        var (g, d) = ModelZoo.Create(new ModelConfig { Name = "dcgan28" }, new ImageShape(1, 28, 28));
+        using var _ = g;
+        using var __ = d;
+        Assert.Equal(2_305_472, g.parameters().Sum(p => p.numel()));
+        Assert.Equal(212_865, d.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void Dcgan_initialisation_follows_the_paper()
+    {
+        manual_seed(0);
+        var (g, d) = ModelZoo.Create(new ModelConfig { Name = "dcgan64" }, new ImageShape(3, 64, 64));
+        using var _ = g;
+        using var __ = d;
+        var state = g.state_dict();
+        var conv = state["up2.weight"];
+        var bn = state["bn2.weight"];
+        Assert.InRange(conv.std().item<float>(), 0.019f, 0.021f);
+        Assert.InRange(conv.mean().item<float>(), -0.001f, 0.001f);
+        Assert.InRange(bn.mean().item<float>(), 0.99f, 1.01f);
+        Assert.Equal(0f, state["bn2.bias"].abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void Unknown_model_names_list_the_known_ones()
+    {
+        var error = Assert.Throws<ConfigException>(() => ModelZoo.Require("resnet"));
+        Assert.Contains("dcgan28", error.Message);
+    }
+}

@@ -1,0 +1,59 @@
+using GanForge.Data;
+using GanForge.Training;
+
+namespace GanForge.Tests;
+
+/// <summary>Temporary folders and tiny datasets for tests.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ganforge-tests", Guid.NewGuid().ToString("N"));
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+}
+
+internal static class TestData
+{
+    /// <summary>Random 28×28 grey images with labels 0–9, deterministic for a seed.</summary>
+    public static (IdxArray Images, IdxArray Labels) RandomMnistLike(int count, int seed = 1)
+    {
+        var random = new Random(seed);
+        var pixels = new byte[count * 28 * 28];
+        random.NextBytes(pixels);
+        var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+        return (new IdxArray(IdxElementType.UInt8, [count, 28, 28], pixels), new IdxArray(IdxElementType.UInt8, [count], labels));
+    }
+
+    /// <summary>Writes train-{images,labels} IDX files of random images into a folder and returns its path.</summary>
+    public static string WriteMnistLikeFolder(string folder, int count, bool gzip = false)
+    {
+        Directory.CreateDirectory(folder);
+        var (images, labels) = RandomMnistLike(count);
+        var suffix = gzip ? ".gz" : "";
+        IdxFile.Write(Path.Combine(folder, "train-images-idx3-ubyte" + suffix), images);
+        IdxFile.Write(Path.Combine(folder, "train-labels-idx1-ubyte" + suffix), labels);
+        return folder;
+    }
+
+    /// <summary>A config that trains in well under a second per step: tiny widths, tiny batches, one thread.</summary>
+    public static RunConfig TinyConfig(string runsDir, string model = "dcgan28", long steps = 4) => new()
+    {
+        Data = new DataConfig { Dataset = DatasetCatalog.Embedded, Limit = 128 },
+        Model = new ModelConfig { Name = model, Ngf = 4, Ndf = 4, LatentDim = 8 },
+        Training = new TrainingConfig { BatchSize = 8, Steps = steps, Threads = 1, Seed = 7 },
+        Output = new OutputConfig { RunsDir = runsDir, SampleEvery = 1000, CheckpointEvery = 1000, LogEvery = 1, GridSize = 2 },
+    };
+}
+
+internal static class TensorAssert
+{
+    /// <summary>Same shape and bitwise-equal values (TorchSharp's Tensor.equal is elementwise).</summary>
+    public static bool Same(TorchSharp.torch.Tensor a, TorchSharp.torch.Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+}

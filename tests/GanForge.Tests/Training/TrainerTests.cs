@@ -1,0 +1,168 @@
+using GanForge.Data;
+using GanForge.Sampling;
+using GanForge.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Training;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private static ImageDataset Data(RunConfig c) => DatasetLoader.Load(c.Data.Dataset);
+
+    private static Dictionary<string, Tensor> Snapshot(nn.Module module) =>
+        module.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+
+    private static bool Changed(nn.Module module, Dictionary<string, Tensor> before) =>
+        module.named_parameters().Any(p => !TensorAssert.Same(p.parameter.detach(), before[p.name]));
+
+    private static bool AllChanged(nn.Module module, Dictionary<string, Tensor> before) =>
+        module.named_parameters().All(p => !TensorAssert.Same(p.parameter.detach(), before[p.name]));
+
+    [Fact]
+    public void The_discriminator_phase_changes_only_D_and_the_generator_phase_only_G()
+    {
+        var config = TestData.TinyConfig(temp.Path);
+        using var trainer = Trainer.Start(config, Data(config));
+        using var scope = NewDisposeScope();
+        var g0 = Snapshot(trainer.Generator);
+        var d0 = Snapshot(trainer.Discriminator);
+
+        var d = trainer.DiscriminatorPhase();
+        Assert.True(AllChanged(trainer.Discriminator, d0));
+        Assert.False(Changed(trainer.Generator, g0));
+
+        var d1 = Snapshot(trainer.Discriminator);
+        trainer.GeneratorPhase(d.Real, d.Fake);
+        Assert.True(AllChanged(trainer.Generator, g0));
+        Assert.False(Changed(trainer.Discriminator, d1));
+        Assert.All(trainer.Discriminator.parameters(), p => Assert.True(p.requires_grad));
+    }
+
+    [Fact]
+    public void A_run_writes_config_metrics_grids_and_checkpoints()
+    {
+        var config = TestData.TinyConfig(temp.Path, steps: 4) with { Output = TestData.TinyConfig(temp.Path).Output with { SampleEvery = 2, CheckpointEvery = 2, KeepCheckpoints = 1 } };
+        using var trainer = Trainer.Start(config, Data(config));
+
+        var result = trainer.Run();
+
+        var run = result.Run;
+        Assert.Matches(@"^00000-mnist-embedded-dcgan28$", Path.GetFileName(run.Path));
+        Assert.Equal(config with { Training = config.Training }, RunConfig.Load(run.ConfigPath));
+        var metrics = run.ReadMetrics();
+        Assert.Equal([1L, 2, 3, 4], metrics.Select(m => m.Step));
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss) && double.IsFinite(m.GLoss) && m.DReal is > 0 and < 1 && m.ImagesPerSecond > 0));
+        Assert.True(File.Exists(run.SamplePath(2)) && File.Exists(run.SamplePath(4)));
+        Assert.Equal([4L], run.CheckpointSteps()); // pruned to the newest one
+        Assert.False(result.Interrupted);
+
+        var next = Trainer.Start(config, Data(config));
+        Assert.EndsWith("00001-mnist-embedded-dcgan28", next.RunDirectory.Path);
+        next.Dispose();
+    }
+
+    [Fact]
+    public void Cancelling_stops_cleanly_with_a_checkpoint()
+    {
+        var config = TestData.TinyConfig(temp.Path, steps: 100);
+        using var trainer = Trainer.Start(config, Data(config));
+        using var cancel = new CancellationTokenSource();
+        var observer = new CancelAfter(3, cancel);
+
+        var result = trainer.Run(cancel.Token, observer);
+
+        Assert.True(result.Interrupted);
+        Assert.Equal(3, result.Step);
+        Assert.Equal(result.Run.CheckpointPath(3), result.LastCheckpoint);
+        Assert.True(File.Exists(result.LastCheckpoint));
+    }
+
+    private sealed class CancelAfter(long step, CancellationTokenSource cancel) : ITrainingObserver
+    {
+        public void OnMetrics(TrainingMetrics metrics)
+        {
+            if (metrics.Step == step) cancel.Cancel();
+        }
+    }
+
+    [Theory]
+    [InlineData("dcgan28")]
+    [InlineData("mlp")]
+    public void A_resumed_run_ends_with_bit_identical_weights(string model)
+    {
+        var config = TestData.TinyConfig(temp.File("straight"), model, steps: 6);
+        Dictionary<string, Tensor> straightG, straightD;
+        using (var straight = Trainer.Start(config, Data(config)))
+        {
+            straight.Run();
+            straightG = straight.Generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            straightD = straight.Discriminator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        }
+
+        string runPath;
+        var interrupted = config with { Output = config.Output with { RunsDir = temp.File("interrupted") } };
+        using (var first = Trainer.Start(interrupted, Data(interrupted)))
+        {
+            Assert.Equal(3, first.Run(stopAtStep: 3).Step);
+            runPath = first.RunDirectory.Path;
+        }
+        // Something else draws from the global generator in between: the checkpoint must restore it.
+        randn(100).Dispose();
+
+        using var resumed = Trainer.Resume(runPath, Data);
+        Assert.Equal(3, resumed.Step);
+        var result = resumed.Run();
+
+        Assert.Equal(6, result.Step);
+        foreach (var (name, value) in resumed.Generator.state_dict())
+            Assert.True(TensorAssert.Same(value, straightG[name]), $"G {name} differs after resume");
+        foreach (var (name, value) in resumed.Discriminator.state_dict())
+            Assert.True(TensorAssert.Same(value, straightD[name]), $"D {name} differs after resume");
+        Assert.Equal([1L, 2, 3, 4, 5, 6], result.Run.ReadMetrics().Select(m => m.Step));
+    }
+
+    [Fact]
+    public void Checkpoints_round_trip_the_generator_and_reject_foreign_files()
+    {
+        var config = TestData.TinyConfig(temp.Path, steps: 2);
+        using var trainer = Trainer.Start(config, Data(config));
+        var result = trainer.Run();
+        using var scope = NewDisposeScope();
+        var z = randn(3, 8);
+        trainer.Generator.eval();
+        var expected = trainer.Generator.call(z);
+
+        using var loaded = TrainedGenerator.Load(result.Run.Path); // a run directory means its newest checkpoint
+        Assert.True(TensorAssert.Same(loaded.Generate(z), expected));
+        Assert.Equal(2, loaded.Header.Position.Step);
+        Assert.Equal(config.Model, loaded.Header.Config.Model);
+
+        var junk = temp.File("junk.ckpt");
+        File.WriteAllBytes(junk, [1, 2, 3, 4, 5]);
+        Assert.Contains("not a GanForge checkpoint", Assert.Throws<CheckpointException>(() => TrainedGenerator.Load(junk)).Message);
+
+        var truncated = temp.File("truncated.ckpt");
+        var bytes = File.ReadAllBytes(result.LastCheckpoint);
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        Assert.Throws<CheckpointException>(() => TrainedGenerator.Load(truncated));
+    }
+
+    [Fact]
+    public void Live_tensor_count_stays_flat_over_training_steps()
+    {
+        var config = TestData.TinyConfig(temp.Path, steps: 40);
+        using var trainer = Trainer.Start(config, Data(config));
+        trainer.Run(stopAtStep: 5);
+        var statistics = DisposeScopeManager.Statistics;
+        var before = statistics.ThreadTotalLiveCount;
+
+        trainer.Run(stopAtStep: 35);
+
+        Assert.Equal(before, statistics.ThreadTotalLiveCount);
+    }
+}
