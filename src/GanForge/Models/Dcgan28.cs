@@ -55,20 +55,20 @@ public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
     private readonly LeakyReLU act1;
-    private readonly Dropout drop1;
+    private readonly FastDropout drop1;
     private readonly Conv2d conv2;
     private readonly LeakyReLU act2;
-    private readonly Dropout drop2;
+    private readonly FastDropout drop2;
     private readonly Linear head;
 
     public Dcgan28Discriminator(int ndf, int channels) : base(nameof(Dcgan28Discriminator))
     {
         conv1 = Conv2d(channels, ndf, 5, stride: 2, padding: 2);
         act1 = LeakyReLU(0.2);
-        drop1 = Dropout(0.3);
+        drop1 = new FastDropout(0.3);
         conv2 = Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2);
         act2 = LeakyReLU(0.2);
-        drop2 = Dropout(0.3);
+        drop2 = new FastDropout(0.3);
         head = Linear(7 * 7 * 2 * ndf, 1);
         RegisterComponents();
     }

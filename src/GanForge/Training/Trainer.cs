@@ -45,6 +45,7 @@ public sealed class Trainer : IDisposable
     private readonly BatchLoader loader;
     private readonly Tensor fixedNoise;
     private readonly long totalSteps;
+    private readonly bool scoreBatchesTogether;
     private long step;
     private long imagesSeen;
     private double elapsedBefore;
@@ -67,6 +68,9 @@ public sealed class Trainer : IDisposable
         optimizerG = optim.Adam(generator.parameters(), o.LrG, o.Beta1, o.Beta2);
         optimizerD = optim.Adam(discriminator.parameters(), o.LrD, o.Beta1, o.Beta2);
         objective = ObjectiveFactory.Create(config.Objective);
+        // Without BatchNorm, D treats each image alone: one call on real and fake together is the same
+        // function with larger, faster kernels. BatchNorm would mix the two batches' statistics.
+        scoreBatchesTogether = !discriminator.modules().Any(m => m is BatchNorm1d or BatchNorm2d);
         loader = new BatchLoader(data, config.Training.BatchSize, config.Training.Seed, shape, device);
         totalSteps = config.Training.Epochs is { } epochs
             ? Math.Max(1, (long)epochs * loader.BatchesPerEpoch / config.Training.DStepsPerGStep)
@@ -228,14 +232,20 @@ public sealed class Trainer : IDisposable
                 using (no_grad()) fake = detached = generator.call(z);
             }
             optimizerD.zero_grad();
-            var realLogits = discriminator.call(real);
-            var fakeLogits = discriminator.call(detached);
+            var (realLogits, fakeLogits) = Score(real, detached);
             var loss = objective.DiscriminatorLoss(new DiscriminatorInputs(discriminator, real, detached, realLogits, fakeLogits));
             loss.backward();
             optimizerD.step();
             result = new DiscriminatorPhaseResult(real, fake, loss.detach(), realLogits.detach(), fakeLogits.detach());
         }
         return result!;
+    }
+
+    private (Tensor Real, Tensor Fake) Score(Tensor real, Tensor fake)
+    {
+        if (!scoreBatchesTogether) return (discriminator.call(real), discriminator.call(fake));
+        var logits = discriminator.call(cat([real, fake], 0));
+        return (logits.narrow(0, 0, real.shape[0]), logits.narrow(0, real.shape[0], fake.shape[0]));
     }
 
     /// <summary>One generator update on fakes that carry G's graph; D's weights are frozen meanwhile, which skips their gradients.</summary>
