@@ -4,8 +4,9 @@ using GanForge.Runtime;
 using GanForge.Training;
 
 // Training throughput and peak memory per model, one child process per model so that each peak RSS is its own.
-// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...] [--batch N] [--threads N] [--steps N] [--warmup N]
-// Prints one line per figure: NAME VALUE UNIT.
+// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N]
+// Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
+// wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
 TorchRuntime.PrepareEnvironment();
 var models = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 int Option(string name, int fallback)
@@ -19,17 +20,18 @@ var batch = Option("--batch", 128);
 var threads = Option("--threads", 2);
 var steps = Option("--steps", 40);
 var warmup = Option("--warmup", 5);
+var repeat = Option("--repeat", 3);
 
 if (args.Contains("--child"))
 {
-    Measure(models.Single(), batch, threads, steps, warmup);
+    Measure(models.Single(), batch, threads, steps, warmup, repeat);
     return 0;
 }
 if (models.Count == 0) models = ["dcgan28", new ModelConfig().Name];
 foreach (var model in models.Distinct())
 {
     // Run ourselves again: through the apphost, or through "dotnet <dll>" when started that way.
-    List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{threads}", "--steps", $"{steps}", "--warmup", $"{warmup}"];
+    List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{threads}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--repeat", $"{repeat}"];
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") childArgs.Insert(0, typeof(RunConfig).Assembly.Location.Replace("GanForge.dll", "GanForge.Bench.dll"));
     var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, childArgs))!;
     child.WaitForExit();
@@ -37,7 +39,7 @@ foreach (var model in models.Distinct())
 }
 return 0;
 
-static void Measure(string model, int batch, int threads, int steps, int warmup)
+static void Measure(string model, int batch, int threads, int steps, int warmup, int repeat)
 {
     var runs = Path.Combine(Path.GetTempPath(), $"ganforge-bench-{Environment.ProcessId}");
     try
@@ -45,14 +47,17 @@ static void Measure(string model, int batch, int threads, int steps, int warmup)
         var config = new RunConfig
         {
             Model = new ModelConfig { Name = model },
-            Training = new TrainingConfig { BatchSize = batch, Threads = threads, Steps = warmup + steps },
-            Output = new OutputConfig { RunsDir = runs, LogEvery = steps, SampleEvery = int.MaxValue, CheckpointEvery = int.MaxValue },
+            Training = new TrainingConfig { BatchSize = batch, Threads = threads, Steps = warmup + repeat * steps },
+            Output = new OutputConfig { RunsDir = runs, LogEvery = int.MaxValue, SampleEvery = int.MaxValue, CheckpointEvery = int.MaxValue },
         };
         using var trainer = Trainer.Start(config, DatasetLoader.Load(config.Data.Dataset));
         trainer.Run(stopAtStep: warmup);
-        // With log_every = steps, the one metrics line of this call times exactly the measured steps (checkpoint writing excluded).
-        var measured = trainer.Run().LastMetrics!;
-        Console.WriteLine($"{model}.train {measured.ImagesPerSecond:F1} img/s");
+        // Metrics are flushed only when a call stops, so each call's one line times exactly its steps (checkpoint writing excluded).
+        var windows = Enumerable.Range(1, repeat)
+            .Select(k => trainer.Run(stopAtStep: warmup + k * steps).LastMetrics!.ImagesPerSecond)
+            .Order()
+            .ToList();
+        Console.WriteLine($"{model}.train {windows[windows.Count / 2]:F1} img/s");
         Console.WriteLine($"{model}.peak_rss {PeakRssMegabytes():F0} MB");
     }
     finally

@@ -52,6 +52,8 @@ internal static class TrainCommand
         AddOptional<int>("--epochs", "Passes over the data (overrides --steps).", (c, v) => c with { Training = c.Training with { Epochs = v } });
         Add("--d-steps", "Discriminator steps per generator step.", defaults.Training.DStepsPerGStep,
             (c, v) => c with { Training = c.Training with { DStepsPerGStep = v } });
+        Add("--g-ema", "Decay of the moving average of G's weights used for samples and sampling; 0 = off.", defaults.Training.GeneratorEmaDecay,
+            (c, v) => c with { Training = c.Training with { GeneratorEmaDecay = v } });
         Add("--seed", "Random seed (weights, noise, data order).", defaults.Training.Seed, (c, v) => c with { Training = c.Training with { Seed = v } });
         Add("--threads", "libtorch threads; 0 = one per core. Resuming bit-exactly needs the same count.", defaults.Training.Threads,
             (c, v) => c with { Training = c.Training with { Threads = v } });

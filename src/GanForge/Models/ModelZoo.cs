@@ -32,21 +32,37 @@ public static class ModelZoo
     }
 
     /// <summary>Builds G and D with DCGAN initialisation, drawing from torch's global generator (seed it first).</summary>
-    public static (Module<Tensor, Tensor> Generator, Module<Tensor, Tensor> Discriminator) Create(ModelConfig config, ImageShape shape)
+    public static (Module<Tensor, Tensor> Generator, Module<Tensor, Tensor> Discriminator) Create(ModelConfig config, ImageShape shape) =>
+        (CreateGenerator(config, shape), CreateDiscriminator(config, shape));
+
+    public static Module<Tensor, Tensor> CreateGenerator(ModelConfig config, ImageShape shape)
     {
         var spec = Require(config.Name);
         var ngf = config.Ngf ?? spec.DefaultNgf;
-        var ndf = config.Ndf ?? spec.DefaultNdf;
         Module<Tensor, Tensor> Activation() => config.GeneratorActivation == "leaky-relu" ? LeakyReLU(0.3) : ReLU();
-        (Module<Tensor, Tensor> g, Module<Tensor, Tensor> d) = spec.Name switch
+        Module<Tensor, Tensor> g = spec.Name switch
         {
-            "mlp" => ((Module<Tensor, Tensor>)new MlpGenerator(config.LatentDim, ngf, shape), (Module<Tensor, Tensor>)new MlpDiscriminator(ndf, shape)),
-            "dcgan28" or "dcgan28-small" => (new Dcgan28Generator(config.LatentDim, ngf, shape.Channels, Activation()), new Dcgan28Discriminator(ndf, shape.Channels)),
-            "dcgan64" => (new Dcgan64Generator(config.LatentDim, ngf, shape.Channels, Activation()), new Dcgan64Discriminator(ndf, shape.Channels)),
-            _ => throw new ConfigException($"model.name '{spec.Name}' has no builder."),
+            "mlp" => new MlpGenerator(config.LatentDim, ngf, shape),
+            "dcgan28" or "dcgan28-small" => new Dcgan28Generator(config.LatentDim, ngf, shape.Channels, Activation()),
+            "dcgan64" => new Dcgan64Generator(config.LatentDim, ngf, shape.Channels, Activation()),
+            _ => throw new ConfigException($"model.name '{spec.Name}' has no generator."),
         };
         WeightInit.Dcgan(g);
+        return g;
+    }
+
+    public static Module<Tensor, Tensor> CreateDiscriminator(ModelConfig config, ImageShape shape)
+    {
+        var spec = Require(config.Name);
+        var ndf = config.Ndf ?? spec.DefaultNdf;
+        Module<Tensor, Tensor> d = spec.Name switch
+        {
+            "mlp" => new MlpDiscriminator(ndf, shape),
+            "dcgan28" or "dcgan28-small" => new Dcgan28Discriminator(ndf, shape.Channels),
+            "dcgan64" => new Dcgan64Discriminator(ndf, shape.Channels),
+            _ => throw new ConfigException($"model.name '{spec.Name}' has no discriminator."),
+        };
         WeightInit.Dcgan(d);
-        return (g, d);
+        return d;
     }
 }

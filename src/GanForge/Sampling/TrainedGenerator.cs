@@ -8,7 +8,10 @@ using static TorchSharp.torch;
 
 namespace GanForge.Sampling;
 
-/// <summary>A generator loaded from a checkpoint, in inference mode, ready to produce images in [-1, 1].</summary>
+/// <summary>
+/// A generator loaded from a checkpoint (its weights' moving average when the checkpoint has one), in inference
+/// mode, ready to produce images in [-1, 1].
+/// </summary>
 public sealed class TrainedGenerator : IDisposable
 {
     private const int ChunkSize = 256;
@@ -34,11 +37,10 @@ public sealed class TrainedGenerator : IDisposable
         var path = Directory.Exists(checkpointOrRun) ? LatestIn(checkpointOrRun) : checkpointOrRun;
         var header = Checkpoint.ReadHeader(path);
         var target = TorchRuntime.ParseDevice(device);
-        var (generator, discriminator) = ModelZoo.Create(header.Config.Model, header.Shape);
-        discriminator.Dispose();
+        var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
         try
         {
-            Checkpoint.Restore(path, generator);
+            Checkpoint.RestoreSamplingGenerator(path, generator);
         }
         catch
         {

@@ -22,7 +22,8 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 /// <summary>
 /// A checkpoint is one zip file (stored, uncompressed) written atomically, holding <c>checkpoint.json</c>
 /// (config, image shape, position), <c>generator.safetensors</c> and <c>discriminator.safetensors</c>
-/// (weights and BatchNorm buffers, loadable in PyTorch), both optimizers' state, and the torch RNG state.
+/// (weights and BatchNorm buffers, loadable in PyTorch), <c>generator_ema.safetensors</c> (the moving average of
+/// G's weights, when enabled), both optimizers' state, and the torch RNG state.
 /// </summary>
 public static class Checkpoint
 {
@@ -31,11 +32,13 @@ public static class Checkpoint
     private const string HeaderEntry = "checkpoint.json";
     private const string GeneratorEntry = "generator.safetensors";
     private const string DiscriminatorEntry = "discriminator.safetensors";
+    private const string GeneratorEmaEntry = "generator_ema.safetensors";
     private const string GeneratorOptimizerEntry = "optimizer_g.bin";
     private const string DiscriminatorOptimizerEntry = "optimizer_d.bin";
     private const string RngEntry = "rng_state.bin";
 
-    public static void Save(string path, CheckpointHeader header, nn.Module generator, nn.Module discriminator, TorchSharp.Modules.OptimizerHelper optimizerG, TorchSharp.Modules.OptimizerHelper optimizerD)
+    public static void Save(string path, CheckpointHeader header, nn.Module generator, nn.Module discriminator,
+        TorchSharp.Modules.OptimizerHelper optimizerG, TorchSharp.Modules.OptimizerHelper optimizerD, nn.Module? generatorEma = null)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -43,6 +46,8 @@ public static class Checkpoint
             WriteEntry(zip, HeaderEntry, s => JsonSerializer.Serialize(s, header, RunConfig.Json));
             WriteEntry(zip, GeneratorEntry, s => SafeTensors.Write(s, generator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
             WriteEntry(zip, DiscriminatorEntry, s => SafeTensors.Write(s, discriminator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
+            if (generatorEma is not null)
+                WriteEntry(zip, GeneratorEmaEntry, s => SafeTensors.Write(s, generatorEma.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
             WriteEntry(zip, GeneratorOptimizerEntry, s => WriteOptimizer(s, optimizerG));
             WriteEntry(zip, DiscriminatorOptimizerEntry, s => WriteOptimizer(s, optimizerD));
             WriteEntry(zip, RngEntry, s =>
@@ -53,18 +58,32 @@ public static class Checkpoint
         });
     }
 
+    /// <summary>
+    /// Loads the weights meant for sampling into <paramref name="generator"/>: the moving average of G when the
+    /// checkpoint has one (it gives steadier, better samples), else G itself. Returns whether it was the average.
+    /// </summary>
+    public static bool RestoreSamplingGenerator(string path, nn.Module generator)
+    {
+        using var zip = Open(path);
+        var useEma = zip.GetEntry(GeneratorEmaEntry) is not null;
+        LoadWeights(zip, path, useEma ? GeneratorEmaEntry : GeneratorEntry, generator);
+        return useEma;
+    }
+
     public static CheckpointHeader ReadHeader(string path)
     {
         using var zip = Open(path);
         return ReadHeader(zip, path);
     }
 
-    /// <summary>Loads weights into G (and D if given), optimizer states when given, and the RNG state when asked.</summary>
+    /// <summary>Loads weights into G (and D, G's moving average and optimizer states when given), and the RNG state when asked.</summary>
     public static void Restore(string path, nn.Module generator, nn.Module? discriminator = null,
-        TorchSharp.Modules.OptimizerHelper? optimizerG = null, TorchSharp.Modules.OptimizerHelper? optimizerD = null, bool restoreRng = false)
+        TorchSharp.Modules.OptimizerHelper? optimizerG = null, TorchSharp.Modules.OptimizerHelper? optimizerD = null, bool restoreRng = false,
+        nn.Module? generatorEma = null)
     {
         using var zip = Open(path);
         LoadWeights(zip, path, GeneratorEntry, generator);
+        if (generatorEma is not null) LoadWeights(zip, path, GeneratorEmaEntry, generatorEma);
         if (discriminator is not null) LoadWeights(zip, path, DiscriminatorEntry, discriminator);
         if (optimizerG is not null) ReadEntry(zip, path, GeneratorOptimizerEntry, s => ReadOptimizer(s, optimizerG));
         if (optimizerD is not null) ReadEntry(zip, path, DiscriminatorOptimizerEntry, s => ReadOptimizer(s, optimizerD));

@@ -67,6 +67,8 @@ public sealed record RunConfig
         Positive(Training.Steps, "training.steps");
         if (Training.Epochs is { } epochs) Positive(epochs, "training.epochs");
         Positive(Training.DStepsPerGStep, "training.d_steps_per_g_step");
+        if (Training.GeneratorEmaDecay is < 0 or >= 1)
+            throw new ConfigException($"training.generator_ema_decay is {Training.GeneratorEmaDecay}; expected 0 (off) or a value in (0, 1).");
         if (Training.Threads < 0) throw new ConfigException($"training.threads is {Training.Threads}; expected 0 (one per core) or a positive count.");
         Runtime.TorchRuntime.ParseDevice(Training.Device);
         Positive(Output.SampleEvery, "output.sample_every");
@@ -105,7 +107,7 @@ public sealed record ModelConfig
     public int? Ndf { get; init; }
 
     /// <summary><c>relu</c> (DCGAN paper) or <c>leaky-relu</c> (slope 0.3, Keras' default, as in TensorFlow's DCGAN tutorial).</summary>
-    public string GeneratorActivation { get; init; } = "relu";
+    public string GeneratorActivation { get; init; } = "leaky-relu";
 }
 
 public sealed record ObjectiveConfig
@@ -137,6 +139,13 @@ public sealed record TrainingConfig
     public int DStepsPerGStep { get; init; } = 1;
 
     public int Seed { get; init; }
+
+    /// <summary>
+    /// Decay of the exponential moving average of G's weights that sample grids, checkpoints' sampling
+    /// weights and 'ganforge sample' use (Karras et al. 2018; Yazıcı et al. 2019); 0 turns it off.
+    /// The effective decay ramps up as min(decay, (1 + step) / (10 + step)) so early weights fade quickly.
+    /// </summary>
+    public double GeneratorEmaDecay { get; init; } = 0.999;
 
     /// <summary>libtorch intra-op threads; 0 = one per core (resolved and recorded when the run starts).</summary>
     public int Threads { get; init; }

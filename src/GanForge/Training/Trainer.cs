@@ -39,6 +39,7 @@ public sealed class Trainer : IDisposable
     private readonly ImageShape shape;
     private readonly nn.Module<Tensor, Tensor> generator;
     private readonly nn.Module<Tensor, Tensor> discriminator;
+    private readonly nn.Module<Tensor, Tensor>? generatorEma;
     private readonly OptimizerHelper optimizerG;
     private readonly OptimizerHelper optimizerD;
     private readonly GanObjective objective;
@@ -64,6 +65,13 @@ public sealed class Trainer : IDisposable
         (generator, discriminator) = ModelZoo.Create(config.Model, shape);
         generator.to(device);
         discriminator.to(device);
+        if (config.Training.GeneratorEmaDecay > 0)
+        {
+            generatorEma = ModelZoo.CreateGenerator(config.Model, shape);
+            generatorEma.to(device);
+            generatorEma.eval();
+            CopyState(generator, generatorEma);
+        }
         var o = config.Optimizer;
         optimizerG = optim.Adam(generator.parameters(), o.LrG, o.Beta1, o.Beta2);
         optimizerD = optim.Adam(discriminator.parameters(), o.LrD, o.Beta1, o.Beta2);
@@ -89,6 +97,9 @@ public sealed class Trainer : IDisposable
     public nn.Module<Tensor, Tensor> Generator => generator;
     public nn.Module<Tensor, Tensor> Discriminator => discriminator;
 
+    /// <summary>The moving average of G's weights, or null when training.generator_ema_decay is 0.</summary>
+    public nn.Module<Tensor, Tensor>? GeneratorEma => generatorEma;
+
     /// <summary>Starts a new run in a new numbered directory under the config's runs directory.</summary>
     public static Trainer Start(RunConfig config, ImageDataset data)
     {
@@ -112,7 +123,7 @@ public sealed class Trainer : IDisposable
         {
             if (trainer.shape != header.Shape)
                 throw new CheckpointException($"Checkpoint '{checkpoint}' was trained on {header.Shape} images but the data now gives {trainer.shape}.");
-            Checkpoint.Restore(checkpoint, trainer.generator, trainer.discriminator, trainer.optimizerG, trainer.optimizerD, restoreRng: true);
+            Checkpoint.Restore(checkpoint, trainer.generator, trainer.discriminator, trainer.optimizerG, trainer.optimizerD, restoreRng: true, trainer.generatorEma);
             var p = header.Position;
             trainer.step = p.Step;
             trainer.imagesSeen = p.ImagesSeen;
@@ -199,6 +210,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         var d = DiscriminatorPhase();
         var gLoss = GeneratorPhase(d.Real, d.Fake);
+        UpdateGeneratorEma();
         return (d.Loss.item<float>(), gLoss.item<float>(),
             objective.DiscriminatorOutput(d.RealLogits).mean().item<float>(),
             objective.DiscriminatorOutput(d.FakeLogits).mean().item<float>());
@@ -266,21 +278,44 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    /// <summary>ema ← β·ema + (1 − β)·θ with β = min(decay, (1 + step) / (10 + step)); BatchNorm statistics are copied.</summary>
+    private void UpdateGeneratorEma()
+    {
+        if (generatorEma is null) return;
+        var beta = Math.Min(config.Training.GeneratorEmaDecay, (1.0 + step) / (10.0 + step));
+        using var _ = no_grad();
+        using var averaged = generatorEma.parameters().GetEnumerator();
+        foreach (var p in generator.parameters())
+        {
+            averaged.MoveNext();
+            averaged.Current.mul_(beta).add_(p, alpha: 1 - beta);
+        }
+        foreach (var (average, current) in generatorEma.buffers().Zip(generator.buffers())) average.copy_(current);
+    }
+
+    private static void CopyState(nn.Module source, nn.Module target)
+    {
+        using var _ = no_grad();
+        var from = source.state_dict();
+        foreach (var (name, tensor) in target.state_dict()) tensor.copy_(from[name]);
+    }
+
     private static void SetRequiresGrad(nn.Module module, bool value)
     {
         foreach (var p in module.parameters()) p.requires_grad = value;
     }
 
-    /// <summary>Renders the fixed noise batch with G in inference mode (BatchNorm running statistics).</summary>
+    /// <summary>Renders the fixed noise batch in inference mode (BatchNorm running statistics), with G's moving average when there is one.</summary>
     public string SaveSampleGrid()
     {
         var path = run.SamplePath(step);
         using var scope = NewDisposeScope();
         using (no_grad())
         {
-            generator.eval();
-            var images = generator.call(fixedNoise);
-            generator.train();
+            var sampler = generatorEma ?? generator;
+            sampler.eval();
+            var images = sampler.call(fixedNoise);
+            if (generatorEma is null) generator.train();
             ImageGrid.SavePng(images, path, config.Output.GridSize);
         }
         return path;
@@ -291,7 +326,7 @@ public sealed class Trainer : IDisposable
         var path = run.CheckpointPath(step);
         var header = new CheckpointHeader(Checkpoint.FormatName, Checkpoint.FormatVersion, config, shape.Channels, shape.Height, shape.Width,
             new TrainingPosition(step, loader.Epoch, loader.BatchInEpoch, imagesSeen, elapsed));
-        Checkpoint.Save(path, header, generator, discriminator, optimizerG, optimizerD);
+        Checkpoint.Save(path, header, generator, discriminator, optimizerG, optimizerD, generatorEma);
         run.PruneCheckpoints(config.Output.KeepCheckpoints);
         return path;
     }
@@ -304,6 +339,7 @@ public sealed class Trainer : IDisposable
         optimizerD.Dispose();
         generator.Dispose();
         discriminator.Dispose();
+        generatorEma?.Dispose();
     }
 
     private sealed class NullObserver : ITrainingObserver;

@@ -44,6 +44,29 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_generator_average_follows_the_ramped_ema_formula()
+    {
+        var config = TestData.TinyConfig(temp.Path) with { Training = TestData.TinyConfig(temp.Path).Training with { GeneratorEmaDecay = 0.99 } };
+        using var trainer = Trainer.Start(config, Data(config));
+        var initial = Snapshot(trainer.Generator);
+        Assert.All(trainer.GeneratorEma!.named_parameters(), p => Assert.True(TensorAssert.Same(p.parameter, initial[p.name])));
+
+        trainer.Run(stopAtStep: 1);
+
+        // Step 0: β = min(0.99, 1/10) = 0.1, so ema = 0.1·θ₀ + 0.9·θ₁.
+        using var scope = NewDisposeScope();
+        var current = Snapshot(trainer.Generator);
+        foreach (var (name, average) in trainer.GeneratorEma.named_parameters())
+        {
+            var expected = initial[name] * 0.1 + current[name] * 0.9;
+            Assert.True(average.allclose(expected, rtol: 1e-5, atol: 1e-7), $"{name} is not 0.1·θ₀ + 0.9·θ₁");
+            Assert.False(TensorAssert.Same(average, current[name]));
+        }
+        foreach (var (average, buffer) in trainer.GeneratorEma.buffers().Zip(trainer.Generator.buffers()))
+            Assert.True(TensorAssert.Same(average, buffer));
+    }
+
+    [Fact]
     public void A_run_writes_config_metrics_grids_and_checkpoints()
     {
         var config = TestData.TinyConfig(temp.Path, steps: 4) with { Output = TestData.TinyConfig(temp.Path).Output with { SampleEvery = 2, CheckpointEvery = 2, KeepCheckpoints = 1 } };
@@ -96,12 +119,13 @@ public sealed class TrainerTests : IDisposable
     public void A_resumed_run_ends_with_bit_identical_weights(string model)
     {
         var config = TestData.TinyConfig(temp.File("straight"), model, steps: 6);
-        Dictionary<string, Tensor> straightG, straightD;
+        Dictionary<string, Tensor> straightG, straightD, straightEma;
         using (var straight = Trainer.Start(config, Data(config)))
         {
             straight.Run();
             straightG = straight.Generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
             straightD = straight.Discriminator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            straightEma = straight.GeneratorEma!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         }
 
         string runPath;
@@ -123,6 +147,8 @@ public sealed class TrainerTests : IDisposable
             Assert.True(TensorAssert.Same(value, straightG[name]), $"G {name} differs after resume");
         foreach (var (name, value) in resumed.Discriminator.state_dict())
             Assert.True(TensorAssert.Same(value, straightD[name]), $"D {name} differs after resume");
+        foreach (var (name, value) in resumed.GeneratorEma!.state_dict())
+            Assert.True(TensorAssert.Same(value, straightEma[name]), $"G's average {name} differs after resume");
         Assert.Equal([1L, 2, 3, 4, 5, 6], result.Run.ReadMetrics().Select(m => m.Step));
     }
 
@@ -135,9 +161,10 @@ public sealed class TrainerTests : IDisposable
         using var scope = NewDisposeScope();
         var z = randn(3, 8);
         trainer.Generator.eval();
-        var expected = trainer.Generator.call(z);
+        var expected = trainer.GeneratorEma!.call(z);
 
-        using var loaded = TrainedGenerator.Load(result.Run.Path); // a run directory means its newest checkpoint
+        // A run directory means its newest checkpoint; sampling uses the moving average of G.
+        using var loaded = TrainedGenerator.Load(result.Run.Path);
         Assert.True(TensorAssert.Same(loaded.Generate(z), expected));
         Assert.Equal(2, loaded.Header.Position.Step);
         Assert.Equal(config.Model, loaded.Header.Config.Model);

@@ -1,0 +1,74 @@
+"""PyTorch reference for the GanForge benchmark: the same dcgan28 training step, timed the same way.
+
+Runs TensorFlow's DCGAN-tutorial architecture (GanForge's `dcgan28`) with the non-saturating loss,
+Adam(2e-4, 0.5, 0.999), one D step then one G step reusing the same fakes, and prints
+`pytorch.dcgan28.train VALUE img/s` and `pytorch.dcgan28.peak_rss VALUE MB`, so the two can be
+compared as a ratio measured in one session:
+
+    python3 bench/reference/pytorch_dcgan28.py --batch 128 --threads 2 --steps 40
+"""
+import argparse
+import resource
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def generator(ngf=64, nz=100):
+    act = lambda: nn.LeakyReLU(0.3)
+    return nn.Sequential(
+        nn.Linear(nz, 7 * 7 * 4 * ngf, bias=False), nn.BatchNorm1d(7 * 7 * 4 * ngf), act(),
+        nn.Unflatten(1, (4 * ngf, 7, 7)),
+        nn.ConvTranspose2d(4 * ngf, 2 * ngf, 5, 1, 2, bias=False), nn.BatchNorm2d(2 * ngf), act(),
+        nn.ConvTranspose2d(2 * ngf, ngf, 5, 2, 2, output_padding=1, bias=False), nn.BatchNorm2d(ngf), act(),
+        nn.ConvTranspose2d(ngf, 1, 5, 2, 2, output_padding=1, bias=False), nn.Tanh())
+
+
+def discriminator(ndf=64):
+    return nn.Sequential(
+        nn.Conv2d(1, ndf, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+        nn.Conv2d(ndf, 2 * ndf, 5, 2, 2), nn.LeakyReLU(0.2), nn.Dropout(0.3),
+        nn.Flatten(), nn.Linear(7 * 7 * 2 * ndf, 1), nn.Flatten(0))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=5)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    g, d = generator(), discriminator()
+    opt_g = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
+    data = torch.rand(20 * args.batch, 1, 28, 28) * 2 - 1
+
+    def step(i):
+        real = data[(i % 20) * args.batch:(i % 20 + 1) * args.batch]
+        fake = g(torch.randn(args.batch, 100))
+        opt_d.zero_grad()
+        loss_d = F.softplus(-d(real)).mean() + F.softplus(d(fake.detach())).mean()
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        loss_g = F.softplus(-d(fake)).mean()
+        loss_g.backward()
+        opt_g.step()
+        return loss_d.item() + loss_g.item()
+
+    for i in range(args.warmup):
+        step(i)
+    start = time.perf_counter()
+    for i in range(args.steps):
+        step(i)
+    seconds = time.perf_counter() - start
+    print(f"pytorch.dcgan28.train {args.batch * args.steps / seconds:.1f} img/s")
+    print(f"pytorch.dcgan28.peak_rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
