@@ -41,6 +41,8 @@ internal static class TrainCommand
         AddOptional<int>("--ndf", "Discriminator width (default: the model's own).", (c, v) => c with { Model = c.Model with { Ndf = v } });
         Add("--g-activation", "Generator activation: relu (DCGAN paper) or leaky-relu (TensorFlow tutorial).", defaults.Model.GeneratorActivation,
             (c, v) => c with { Model = c.Model with { GeneratorActivation = v } }, ["relu", "leaky-relu"]);
+        AddOptional<double>("--d-dropout", "Dropout in the dcgan28 discriminators (default: the model's own, dcgan28 0.3, dcgan28-small 0).",
+            (c, v) => c with { Model = c.Model with { DiscriminatorDropout = v } });
         Add("--objective", "GAN objective.", defaults.Objective.Name,
             (c, v) => c with { Objective = c.Objective with { Name = v } }, [.. Objectives.ObjectiveFactory.Names]);
         Add("--lr-g", "Generator learning rate (Adam).", defaults.Optimizer.LrG, (c, v) => c with { Optimizer = c.Optimizer with { LrG = v } });

@@ -50,6 +50,7 @@ public sealed class Dcgan28Generator : Module<Tensor, Tensor>
 /// <summary>
 /// The discriminator of TensorFlow's DCGAN tutorial: Conv(C → ndf, 5, s2, p2), LeakyReLU 0.2, Dropout 0.3,
 /// Conv(ndf → 2ndf, 5, s2, p2), LeakyReLU 0.2, Dropout 0.3, Linear(7·7·2ndf → 1). Returns logits.
+/// The dropout rate is configurable (model.discriminator_dropout).
 /// </summary>
 public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>
 {
@@ -61,14 +62,14 @@ public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>
     private readonly FastDropout drop2;
     private readonly Linear head;
 
-    public Dcgan28Discriminator(int ndf, int channels) : base(nameof(Dcgan28Discriminator))
+    public Dcgan28Discriminator(int ndf, int channels, double dropout = 0.3) : base(nameof(Dcgan28Discriminator))
     {
         conv1 = Conv2d(channels, ndf, 5, stride: 2, padding: 2);
         act1 = LeakyReLU(0.2);
-        drop1 = new FastDropout(0.3);
+        drop1 = new FastDropout(dropout);
         conv2 = Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2);
         act2 = LeakyReLU(0.2);
-        drop2 = new FastDropout(0.3);
+        drop2 = new FastDropout(dropout);
         head = Linear(7 * 7 * 2 * ndf, 1);
         RegisterComponents();
     }

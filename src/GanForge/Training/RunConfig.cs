@@ -58,6 +58,8 @@ public sealed record RunConfig
         if (Model.Ndf is { } ndf) Positive(ndf, "model.ndf");
         if (Model.GeneratorActivation is not ("relu" or "leaky-relu"))
             throw new ConfigException($"model.generator_activation is '{Model.GeneratorActivation}'; expected 'relu' or 'leaky-relu'.");
+        if (Model.DiscriminatorDropout is < 0 or >= 1)
+            throw new ConfigException($"model.discriminator_dropout is {Model.DiscriminatorDropout}; expected a value in [0, 1).");
         if (Data.Limit is { } limit) Positive(limit, "data.limit");
         Positive(Optimizer.LrG, "optimizer.lr_g");
         Positive(Optimizer.LrD, "optimizer.lr_d");
@@ -106,6 +108,9 @@ public sealed record ModelConfig
     /// <summary>Discriminator width (channels of its first layer, or hidden units for mlp); null = the model's own.</summary>
     public int? Ndf { get; init; }
 
+    /// <summary>Dropout after each convolution of the dcgan28 discriminators; null = the model's own (dcgan28: 0.3 as in TensorFlow's tutorial, dcgan28-small: none).</summary>
+    public double? DiscriminatorDropout { get; init; }
+
     /// <summary><c>relu</c> (DCGAN paper) or <c>leaky-relu</c> (slope 0.3, Keras' default, as in TensorFlow's DCGAN tutorial).</summary>
     public string GeneratorActivation { get; init; } = "leaky-relu";
 }
@@ -130,7 +135,7 @@ public sealed record TrainingConfig
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Generator steps; ignored when <see cref="Epochs"/> is set.</summary>
-    public long Steps { get; init; } = 2000;
+    public long Steps { get; init; } = 1500;
 
     /// <summary>Passes over the data; when set, the step count follows from it.</summary>
     public int? Epochs { get; init; }

@@ -56,6 +56,20 @@ public sealed class ModelZooTests
         Assert.Equal(0f, state["bn2.bias"].abs().sum().item<float>());
     }
 
+    [Theory]
+    [InlineData("dcgan28", null, true)]
+    [InlineData("dcgan28-small", null, false)]
+    [InlineData("dcgan28", 0.0, false)]
+    [InlineData("dcgan28-small", 0.5, true)]
+    public void Discriminator_dropout_defaults_to_the_models_own(string name, double? dropout, bool stochastic)
+    {
+        using var scope = NewDisposeScope();
+        using var d = ModelZoo.CreateDiscriminator(new ModelConfig { Name = name, DiscriminatorDropout = dropout }, new ImageShape(1, 28, 28));
+        d.train();
+        var x = randn(4, 1, 28, 28);
+        Assert.Equal(stochastic, !TensorAssert.Same(d.call(x), d.call(x)));
+    }
+
     [Fact]
     public void Unknown_model_names_list_the_known_ones()
     {
