@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using GanForge.Data;
 using GanForge.Training;
 using Spectre.Console;
@@ -99,26 +100,21 @@ internal static class TrainCommand
     private static int Train(Func<Trainer> create)
     {
         using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        // Ctrl-C (SIGINT) and SIGTERM: finish the step, write a checkpoint and a grid, then exit.
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true; // finish the step, write a checkpoint, then exit
+            context.Cancel = true;
             cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            using var trainer = create();
-            Console.WriteLine($"Run directory: {trainer.RunDirectory.Path}");
-            var result = AnsiConsole.Profile.Capabilities.Interactive
-                ? RunWithProgressBar(trainer, cancel.Token)
-                : trainer.Run(cancel.Token, new LineObserver());
-            Summarise(result);
-            return result.Interrupted ? CliErrors.Interrupted : 0;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var trainer = create();
+        Console.WriteLine($"Run directory: {trainer.RunDirectory.Path}");
+        var result = AnsiConsole.Profile.Capabilities.Interactive
+            ? RunWithProgressBar(trainer, cancel.Token)
+            : trainer.Run(cancel.Token, new LineObserver());
+        Summarise(result);
+        return result.Interrupted ? CliErrors.Interrupted : 0;
     }
 
     private static TrainingResult RunWithProgressBar(Trainer trainer, CancellationToken cancel) =>
