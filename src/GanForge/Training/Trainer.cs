@@ -104,6 +104,9 @@ public sealed class Trainer : IDisposable
     public static Trainer Start(RunConfig config, ImageDataset data)
     {
         config = Resolve(config.Validated());
+        var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
+        if (images < config.Training.BatchSize)
+            throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
         var description = config.Output.Description ?? $"{config.Data.Dataset}-{config.Model.Name}";
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         run.WriteConfig(config);

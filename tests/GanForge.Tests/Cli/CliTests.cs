@@ -126,6 +126,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_dataset_smaller_than_one_batch_is_refused_before_anything_is_written()
+    {
+        var (exit, _, error) = Run("train", "--limit", "10", "--batch-size", "64", "--runs", temp.File("runs"));
+        Assert.Equal(1, exit);
+        Assert.Contains("training.batch_size is 64", error);
+        Assert.False(Directory.Exists(temp.File("runs")));
+    }
+
+    [Fact]
     public void Data_import_without_sources_explains_how_to_get_the_files()
     {
         var previous = Environment.GetEnvironmentVariable(DataCache.RootVariable);
