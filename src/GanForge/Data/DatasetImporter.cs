@@ -18,7 +18,59 @@ public static class DatasetImporter
     public static ImportResult Import(KnownDataset dataset, DataCache cache, string? from = null)
     {
         var (source, files) = from is null ? FindLocally(dataset) : ReadFrom(dataset, from);
+        return Install(dataset, cache, source, files);
+    }
 
+    /// <summary>
+    /// Downloads the four gzipped files from <paramref name="mirror"/> (default: the dataset's first known mirror),
+    /// checks each one's SHA-256 and installs them; nothing is written unless all four are right.
+    /// </summary>
+    /// <exception cref="DataFormatException">A file cannot be fetched, is not gzip, or does not match its checksum.</exception>
+    public static async Task<ImportResult> DownloadAsync(KnownDataset dataset, DataCache cache, string? mirror = null,
+        HttpClient? http = null, CancellationToken cancel = default)
+    {
+        var baseUrl = (mirror ?? dataset.Mirrors.FirstOrDefault()
+            ?? throw new DataFormatException($"Dataset '{dataset.Name}' has no known download mirror; pass one with --mirror.")).TrimEnd('/') + "/";
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+            throw new DataFormatException($"--mirror '{mirror}' is not an http(s) URL.");
+        var client = http ?? new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        try
+        {
+            var files = new List<(KnownFile, byte[])>();
+            foreach (var known in dataset.Files)
+            {
+                var url = new Uri(baseUri, known.FileName + ".gz");
+                byte[] compressed;
+                try
+                {
+                    compressed = await client.GetByteArrayAsync(url, cancel);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new DataFormatException($"Could not download '{url}': {e.Message}", e);
+                }
+                byte[] content;
+                try
+                {
+                    content = Gunzip(compressed);
+                }
+                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+                {
+                    throw new DataFormatException($"'{url}' is not a valid gzip file ({e.Message}).", e);
+                }
+                files.Add((known, Verified(known, content, url.ToString())));
+            }
+            return Install(dataset, cache, baseUrl, files);
+        }
+        finally
+        {
+            if (http is null) client.Dispose();
+        }
+    }
+
+    /// <summary>Writes verified files into a staging folder, then renames it into place: a failed import leaves nothing behind.</summary>
+    private static ImportResult Install(KnownDataset dataset, DataCache cache, string source, List<(KnownFile, byte[])> files)
+    {
         var destination = cache.DatasetDirectory(dataset.Name);
         var staging = destination + $".importing-{Environment.ProcessId}";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
@@ -140,7 +192,7 @@ public static class DatasetImporter
         return wanted.Values.Select(k => (k, Verified(k, found[k.FileName], $"{path}:{k.FileName}"))).ToList();
     }
 
-    private static byte[] Gunzip(byte[] bytes)
+    internal static byte[] Gunzip(byte[] bytes)
     {
         using var input = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
         using var output = new MemoryStream();

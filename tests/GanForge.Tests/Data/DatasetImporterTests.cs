@@ -23,7 +23,7 @@ public sealed class DatasetImporterTests : IDisposable
         return new KnownDataset("fake", "fake",
             Write("train-images-idx3-ubyte", train, gzip: true), Write("train-labels-idx1-ubyte", trainLabels, gzip: false),
             Write("t10k-images-idx3-ubyte", test, gzip: true), Write("t10k-labels-idx1-ubyte", testLabels, gzip: false),
-            [], "Get the fake files from the test.");
+            [], [], "Get the fake files from the test.");
     }
 
     [Fact]
@@ -69,6 +69,103 @@ public sealed class DatasetImporterTests : IDisposable
 
         Assert.Contains("lacks some of the fake files", error.Message);
         Assert.Contains("Get the fake files from the test.", error.Message);
+    }
+
+    /// <summary>Serves a folder over HTTP on 127.0.0.1 until disposed; a missing file is a 404.</summary>
+    private sealed class LoopbackServer : IDisposable
+    {
+        private readonly System.Net.HttpListener listener = new();
+        private readonly Task serving;
+
+        public LoopbackServer(string folder)
+        {
+            using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                Url = $"http://127.0.0.1:{((System.Net.IPEndPoint)probe.LocalEndpoint).Port}/data/";
+                probe.Stop();
+            }
+            listener.Prefixes.Add(Url);
+            listener.Start();
+            serving = Task.Run(async () =>
+            {
+                while (listener.IsListening)
+                {
+                    System.Net.HttpListenerContext context;
+                    try { context = await listener.GetContextAsync(); }
+                    catch (Exception e) when (e is System.Net.HttpListenerException or ObjectDisposedException) { return; }
+                    var path = Path.Combine(folder, Path.GetFileName(context.Request.Url!.AbsolutePath));
+                    if (File.Exists(path))
+                    {
+                        var bytes = await File.ReadAllBytesAsync(path);
+                        await context.Response.OutputStream.WriteAsync(bytes);
+                    }
+                    else
+                    {
+                        context.Response.StatusCode = 404;
+                    }
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public void Dispose()
+        {
+            listener.Stop();
+            listener.Close();
+            serving.Wait(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>A mirror folder holding the fake dataset as four .gz files.</summary>
+    private KnownDataset FakeMirror(string mirror)
+    {
+        var dataset = FakeDataset(temp.File("source"));
+        Directory.CreateDirectory(mirror);
+        foreach (var f in dataset.Files)
+        {
+            var source = temp.File("source/" + f.FileName);
+            var content = IdxFile.ReadMaybeGzipped(File.Exists(source) ? source : source + ".gz");
+            using var output = File.Create(Path.Combine(mirror, f.FileName + ".gz"));
+            using var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Fastest);
+            gzip.Write(content);
+        }
+        return dataset;
+    }
+
+    [Fact]
+    public async Task Downloads_verifies_and_installs_from_a_mirror()
+    {
+        var dataset = FakeMirror(temp.File("mirror"));
+        using var server = new LoopbackServer(temp.File("mirror"));
+        var cache = new DataCache(temp.File("cache"));
+
+        var result = await DatasetImporter.DownloadAsync(dataset, cache, server.Url);
+
+        Assert.Equal(server.Url, result.Source);
+        Assert.Equal(12, DatasetLoader.Load(result.Destination, DataSplit.Train).Count);
+    }
+
+    [Fact]
+    public async Task A_corrupt_or_missing_download_installs_nothing()
+    {
+        var dataset = FakeMirror(temp.File("mirror"));
+        using var server = new LoopbackServer(temp.File("mirror"));
+        var cache = new DataCache(temp.File("cache"));
+
+        var labels = temp.File("mirror/t10k-labels-idx1-ubyte.gz");
+        File.WriteAllBytes(labels, [.. File.ReadAllBytes(labels)[..^12], .. new byte[12]]);
+        var corrupt = await Assert.ThrowsAsync<DataFormatException>(() => DatasetImporter.DownloadAsync(dataset, cache, server.Url));
+        Assert.Contains("t10k-labels-idx1-ubyte.gz", corrupt.Message);
+
+        File.Delete(labels);
+        var missing = await Assert.ThrowsAsync<DataFormatException>(() => DatasetImporter.DownloadAsync(dataset, cache, server.Url));
+        Assert.Contains("Could not download", missing.Message);
+        Assert.Contains("404", missing.Message);
+        Assert.False(cache.IsImported(dataset));
+        Assert.False(Directory.Exists(cache.DatasetDirectory("fake")));
     }
 
     [Fact]
