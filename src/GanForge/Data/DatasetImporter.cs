@@ -52,7 +52,7 @@ public static class DatasetImporter
                 byte[] content;
                 try
                 {
-                    content = Gunzip(compressed);
+                    content = IdxFile.Gunzip(new MemoryStream(compressed));
                 }
                 catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
                 {
@@ -179,7 +179,7 @@ public static class DatasetImporter
                 using var buffer = new MemoryStream();
                 tar.CopyEntryContents(buffer);
                 var bytes = buffer.ToArray();
-                found[plain] = name.EndsWith(".gz", StringComparison.Ordinal) ? Gunzip(bytes) : bytes;
+                found[plain] = name.EndsWith(".gz", StringComparison.Ordinal) ? IdxFile.Gunzip(new MemoryStream(bytes)) : bytes;
             }
         }
         catch (Exception e) when (e is GZipException or TarException or InvalidDataException or EndOfStreamException)
@@ -190,14 +190,6 @@ public static class DatasetImporter
         if (missing.Count > 0)
             throw new DataFormatException($"Archive '{path}' lacks the {dataset.Name} file(s) {string.Join(", ", missing)}.");
         return wanted.Values.Select(k => (k, Verified(k, found[k.FileName], $"{path}:{k.FileName}"))).ToList();
-    }
-
-    internal static byte[] Gunzip(byte[] bytes)
-    {
-        using var input = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 
     private static byte[] Verified(KnownFile known, byte[] content, string source)

@@ -19,9 +19,6 @@ public static class EmbeddedMnist
         var resource = "GanForge.Embedded." + fileName;
         using var stream = typeof(EmbeddedMnist).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The GanForge assembly lacks its embedded resource '{resource}'.");
-        using var gzip = new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        return IdxFile.Parse(buffer.ToArray(), $"embedded:{fileName}");
+        return IdxFile.Parse(IdxFile.Gunzip(stream), $"embedded:{fileName}");
     }
 }

@@ -53,16 +53,19 @@ public static class IdxFile
         Span<byte> magic = stackalloc byte[2];
         var isGzip = file.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         file.Position = 0;
+        if (isGzip) return Gunzip(file);
         using var output = new MemoryStream();
-        if (isGzip)
-        {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            gzip.CopyTo(output);
-        }
-        else
-        {
-            file.CopyTo(output);
-        }
+        file.CopyTo(output);
+        return output.ToArray();
+    }
+
+    /// <summary>Decompresses a whole gzip stream.</summary>
+    /// <exception cref="InvalidDataException">The stream is not valid gzip.</exception>
+    public static byte[] Gunzip(Stream compressed)
+    {
+        using var gzip = new GZipStream(compressed, CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        gzip.CopyTo(output);
         return output.ToArray();
     }
 

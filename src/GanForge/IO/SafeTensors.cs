@@ -25,6 +25,8 @@ public static class SafeTensors
         [ScalarType.Bool] = "BOOL",
     };
 
+    private static readonly Dictionary<string, ScalarType> ScalarTypes = DTypes.ToDictionary(kv => kv.Value, kv => kv.Key);
+
     public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var header = new Dictionary<string, object>();
@@ -76,9 +78,9 @@ public static class SafeTensors
                     foreach (var m in entry.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
                     continue;
                 }
-                var dtypeName = entry.Value.GetProperty("dtype").GetString();
-                var dtype = DTypes.FirstOrDefault(kv => kv.Value == dtypeName).Key;
-                if (!DTypes.ContainsKey(dtype) || DTypes[dtype] != dtypeName) throw new InvalidDataException($"'{source}': tensor '{entry.Name}' has unsupported dtype {dtypeName}.");
+                var dtypeName = entry.Value.GetProperty("dtype").GetString() ?? "";
+                if (!ScalarTypes.TryGetValue(dtypeName, out var dtype))
+                    throw new InvalidDataException($"'{source}': tensor '{entry.Name}' has unsupported dtype {dtypeName}.");
                 var shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
                 var tensor = empty(shape, dtype);

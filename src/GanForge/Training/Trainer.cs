@@ -126,7 +126,7 @@ public sealed class Trainer : IDisposable
         {
             if (trainer.shape != header.Shape)
                 throw new CheckpointException($"Checkpoint '{checkpoint}' was trained on {header.Shape} images but the data now gives {trainer.shape}.");
-            Checkpoint.Restore(checkpoint, trainer.generator, trainer.discriminator, trainer.optimizerG, trainer.optimizerD, restoreRng: true, trainer.generatorEma);
+            Checkpoint.Restore(checkpoint, trainer.generator, trainer.discriminator, trainer.optimizerG, trainer.optimizerD, restoreRng: true, generatorEma: trainer.generatorEma);
             var p = header.Position;
             trainer.step = p.Step;
             trainer.imagesSeen = p.ImagesSeen;
