@@ -95,7 +95,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static ImageDataset LoadData(RunConfig config) => DatasetLoader.Load(config.Data.Dataset, DataSplit.Train);
+    private static ITrainingSet LoadData(RunConfig config) => TrainingSets.Load(config.Data.Dataset, DataSplit.Train);
 
     private static int Train(Func<Trainer> create)
     {

@@ -8,7 +8,7 @@ namespace GanForge.Data;
 /// differs from the data's. The order of epoch e is a pure function of (seed, e), so a position
 /// (epoch, batch) is all a checkpoint needs to resume the exact same stream. Incomplete last batches are dropped.
 /// </summary>
-public sealed class BatchLoader : IDisposable
+public sealed class BatchLoader : IBatchSource
 {
     private readonly Tensor images;
     private readonly Tensor? labels;

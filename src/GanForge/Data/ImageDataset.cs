@@ -4,7 +4,7 @@ namespace GanForge.Data;
 /// Images held as bytes in N×C×H×W order (0 = black, 255 = white) with optional class labels.
 /// Kept in managed memory: the loader makes the one tensor that training needs.
 /// </summary>
-public sealed class ImageDataset
+public sealed class ImageDataset : ITrainingSet
 {
     public ImageDataset(string name, byte[] pixels, int count, int channels, int height, int width, int[]? labels = null)
     {
@@ -61,6 +61,9 @@ public sealed class ImageDataset
         }
         return new ImageDataset(name, images.Data, count, channels, height, width, labelValues);
     }
+
+    public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, TorchSharp.torch.Device device, int? limit) =>
+        new BatchLoader(limit is { } n ? Take(n) : this, batchSize, seed, target, device);
 
     /// <summary>The first <paramref name="count"/> images (and labels), for quick experiments.</summary>
     public ImageDataset Take(int count)

@@ -50,34 +50,47 @@ public sealed class Dcgan28Generator : Module<Tensor, Tensor>
 /// <summary>
 /// The discriminator of TensorFlow's DCGAN tutorial: Conv(C → ndf, 5, s2, p2), LeakyReLU 0.2, Dropout 0.3,
 /// Conv(ndf → 2ndf, 5, s2, p2), LeakyReLU 0.2, Dropout 0.3, Linear(7·7·2ndf → 1). Returns logits.
-/// The dropout rate is configurable (model.discriminator_dropout).
+/// Options: dropout rate, spectral norm, a normalisation after the second convolution (the tutorial has none)
+/// and a minibatch-stddev map before the head.
 /// </summary>
-public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>
+public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>, IFeatureDiscriminator
 {
-    private readonly Conv2d conv1;
+    private readonly Module<Tensor, Tensor> conv1;
     private readonly LeakyReLU act1;
     private readonly FastDropout drop1;
-    private readonly Conv2d conv2;
+    private readonly Module<Tensor, Tensor> conv2;
+    private readonly Module<Tensor, Tensor> norm2;
     private readonly LeakyReLU act2;
     private readonly FastDropout drop2;
-    private readonly Linear head;
+    private readonly MinibatchStdDev? stddev;
+    private readonly Module<Tensor, Tensor> head;
 
-    public Dcgan28Discriminator(int ndf, int channels, double dropout = 0.3) : base(nameof(Dcgan28Discriminator))
+    public Dcgan28Discriminator(int ndf, int channels, DiscriminatorOptions options) : base(nameof(Dcgan28Discriminator))
     {
-        conv1 = Conv2d(channels, ndf, 5, stride: 2, padding: 2);
+        conv1 = Layers.Conv2d(channels, ndf, 5, stride: 2, padding: 2, options.Spectral);
         act1 = LeakyReLU(0.2);
-        drop1 = new FastDropout(dropout);
-        conv2 = Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2);
+        drop1 = new FastDropout(options.Dropout);
+        conv2 = Layers.Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2, options.Spectral);
+        norm2 = Layers.Normalization2d(options.Norm, 2 * ndf);
         act2 = LeakyReLU(0.2);
-        drop2 = new FastDropout(dropout);
-        head = Linear(7 * 7 * 2 * ndf, 1);
+        drop2 = new FastDropout(options.Dropout);
+        if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
+        FeatureCount = 7 * 7 * (2 * ndf + (options.MinibatchStdDev ? 1 : 0));
+        head = Layers.Linear(FeatureCount, 1, options.Spectral);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public long FeatureCount { get; }
+
+    public Tensor Features(Tensor x)
     {
-        var h = drop1.call(act1.call(conv1.call(x)));   // (B, ndf, 14, 14)
-        h = drop2.call(act2.call(conv2.call(h)));        // (B, 2ndf, 7, 7)
-        return head.call(h.flatten(1)).squeeze(1);       // (B) logits
+        var h = drop1.call(act1.call(conv1.call(x)));             // (B, ndf, 14, 14)
+        h = drop2.call(act2.call(norm2.call(conv2.call(h))));      // (B, 2ndf, 7, 7)
+        if (stddev is not null) h = stddev.call(h);                // (B, 2ndf + 1, 7, 7)
+        return h.flatten(1);                                       // (B, FeatureCount)
     }
+
+    public Tensor Head(Tensor features) => head.call(features).squeeze(1); // (B) logits
+
+    public override Tensor forward(Tensor x) => Head(Features(x));
 }

@@ -50,40 +50,53 @@ public sealed class Dcgan64Generator : Module<Tensor, Tensor>
 
 /// <summary>
 /// The 64×64 discriminator of the DCGAN paper as in pytorch/examples: four Conv(4, s2, p1) halving the size
-/// with LeakyReLU 0.2 (BN on all but the first), then Conv(4, s1, p0) to one logit per image.
+/// with LeakyReLU 0.2 (normalisation on all but the first: BatchNorm in the paper), then Conv(4, s1, p0) to
+/// one logit per image.
 /// </summary>
-public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>
+public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>, IFeatureDiscriminator
 {
-    private readonly Conv2d conv1;
-    private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
-    private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
-    private readonly Conv2d conv4;
-    private readonly BatchNorm2d bn4;
-    private readonly Conv2d head;
+    private readonly Module<Tensor, Tensor> conv1;
+    private readonly Module<Tensor, Tensor> conv2;
+    private readonly Module<Tensor, Tensor> norm2;
+    private readonly Module<Tensor, Tensor> conv3;
+    private readonly Module<Tensor, Tensor> norm3;
+    private readonly Module<Tensor, Tensor> conv4;
+    private readonly Module<Tensor, Tensor> norm4;
+    private readonly MinibatchStdDev? stddev;
+    private readonly Module<Tensor, Tensor> head;
     private readonly LeakyReLU act;
+    private readonly long headChannels;
 
-    public Dcgan64Discriminator(int ndf, int channels) : base(nameof(Dcgan64Discriminator))
+    public Dcgan64Discriminator(int ndf, int channels, DiscriminatorOptions options) : base(nameof(Dcgan64Discriminator))
     {
-        conv1 = Conv2d(channels, ndf, 4, stride: 2, padding: 1, bias: false);
-        conv2 = Conv2d(ndf, 2 * ndf, 4, stride: 2, padding: 1, bias: false);
-        bn2 = BatchNorm2d(2 * ndf);
-        conv3 = Conv2d(2 * ndf, 4 * ndf, 4, stride: 2, padding: 1, bias: false);
-        bn3 = BatchNorm2d(4 * ndf);
-        conv4 = Conv2d(4 * ndf, 8 * ndf, 4, stride: 2, padding: 1, bias: false);
-        bn4 = BatchNorm2d(8 * ndf);
-        head = Conv2d(8 * ndf, 1, 4, stride: 1, padding: 0L, bias: false);
+        var spectral = options.Spectral;
+        conv1 = Layers.Conv2d(channels, ndf, 4, stride: 2, padding: 1, spectral, bias: false);
+        conv2 = Layers.Conv2d(ndf, 2 * ndf, 4, stride: 2, padding: 1, spectral, bias: false);
+        norm2 = Layers.Normalization2d(options.Norm, 2 * ndf);
+        conv3 = Layers.Conv2d(2 * ndf, 4 * ndf, 4, stride: 2, padding: 1, spectral, bias: false);
+        norm3 = Layers.Normalization2d(options.Norm, 4 * ndf);
+        conv4 = Layers.Conv2d(4 * ndf, 8 * ndf, 4, stride: 2, padding: 1, spectral, bias: false);
+        norm4 = Layers.Normalization2d(options.Norm, 8 * ndf);
+        if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
+        headChannels = 8 * ndf + (options.MinibatchStdDev ? 1 : 0);
+        head = Layers.Conv2d(headChannels, 1, 4, stride: 1, padding: 0, spectral, bias: false);
         act = LeakyReLU(0.2);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public long FeatureCount => headChannels * 4 * 4;
+
+    public Tensor Features(Tensor x)
     {
         var h = act.call(conv1.call(x));                 // (B, ndf, 32, 32)
-        h = act.call(bn2.call(conv2.call(h)));           // (B, 2ndf, 16, 16)
-        h = act.call(bn3.call(conv3.call(h)));           // (B, 4ndf, 8, 8)
-        h = act.call(bn4.call(conv4.call(h)));           // (B, 8ndf, 4, 4)
-        return head.call(h).flatten();                   // (B) logits
+        h = act.call(norm2.call(conv2.call(h)));         // (B, 2ndf, 16, 16)
+        h = act.call(norm3.call(conv3.call(h)));         // (B, 4ndf, 8, 8)
+        h = act.call(norm4.call(conv4.call(h)));         // (B, 8ndf, 4, 4)
+        if (stddev is not null) h = stddev.call(h);      // (B, 8ndf + 1, 4, 4)
+        return h.flatten(1);                             // (B, FeatureCount)
     }
+
+    public Tensor Head(Tensor features) => head.call(features.view(-1, headChannels, 4, 4)).flatten(); // (B) logits
+
+    public override Tensor forward(Tensor x) => Head(Features(x));
 }

@@ -31,24 +31,35 @@ public sealed class MlpGenerator : Module<Tensor, Tensor>
     }
 }
 
-/// <summary>The classic fully connected GAN discriminator: image → hidden → one logit.</summary>
-public sealed class MlpDiscriminator : Module<Tensor, Tensor>
+/// <summary>The classic fully connected GAN discriminator: image → hidden → one logit, with the selectable D options.</summary>
+public sealed class MlpDiscriminator : Module<Tensor, Tensor>, IFeatureDiscriminator
 {
-    private readonly Linear fc1;
+    private readonly Module<Tensor, Tensor> fc1;
+    private readonly Module<Tensor, Tensor> norm1;
     private readonly LeakyReLU act1;
-    private readonly Linear fc2;
+    private readonly MinibatchStdDev? stddev;
+    private readonly Module<Tensor, Tensor> fc2;
 
-    public MlpDiscriminator(int hidden, Data.ImageShape shape) : base(nameof(MlpDiscriminator))
+    public MlpDiscriminator(int hidden, Data.ImageShape shape, DiscriminatorOptions options) : base(nameof(MlpDiscriminator))
     {
-        fc1 = Linear(shape.Channels * shape.Height * shape.Width, hidden);
+        fc1 = Layers.Linear(options.InputChannels(shape) * shape.Height * shape.Width, hidden, options.Spectral);
+        norm1 = Layers.Normalization1d(options.Norm, hidden);
         act1 = LeakyReLU(0.2);
-        fc2 = Linear(hidden, 1);
+        if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
+        FeatureCount = hidden + (options.MinibatchStdDev ? 1 : 0);
+        fc2 = Layers.Linear(FeatureCount, 1, options.Spectral);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public long FeatureCount { get; }
+
+    public Tensor Features(Tensor x)
     {
-        var h = act1.call(fc1.call(x.flatten(1))); // (B, hidden)
-        return fc2.call(h).squeeze(1);             // (B) logits
+        var h = act1.call(norm1.call(fc1.call(x.flatten(1)))); // (B, hidden)
+        return stddev is null ? h : stddev.call(h);            // (B, hidden [+1])
     }
+
+    public Tensor Head(Tensor features) => fc2.call(features).squeeze(1); // (B) logits
+
+    public override Tensor forward(Tensor x) => Head(Features(x));
 }

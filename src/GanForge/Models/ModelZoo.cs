@@ -6,10 +6,18 @@ using static TorchSharp.torch.nn;
 
 namespace GanForge.Models;
 
-/// <summary>A named architecture with its default widths, discriminator dropout and the image size it produces (null = the data's).</summary>
-public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0);
+/// <summary>A named architecture with its default widths, discriminator dropout and normalisation, and the image size it produces (null = the data's).</summary>
+public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0, string DefaultNorm = "none", bool ForPoints = false);
 
-/// <summary>The generator/discriminator pairs GanForge can build by name.</summary>
+/// <summary>The discriminator options every architecture honours (model.* keys).</summary>
+/// <param name="Pack">PacGAN: D reads Pack samples concatenated along channels.</param>
+/// <param name="LabelChannels">Extra one-hot input channels of a concat-conditional D.</param>
+public sealed record DiscriminatorOptions(double Dropout = 0, bool Spectral = false, string Norm = "none", bool MinibatchStdDev = false, int Pack = 1, int LabelChannels = 0)
+{
+    public int InputChannels(ImageShape shape) => shape.Channels * Pack + LabelChannels;
+}
+
+/// <summary>The generator/discriminator pairs GanForge can build by name, plain or conditional.</summary>
 public static class ModelZoo
 {
     public static IReadOnlyList<ModelSpec> Models { get; } =
@@ -17,8 +25,11 @@ public static class ModelZoo
         new("mlp", "classic fully connected GAN (Goodfellow et al. 2014): G z→128→pixels, D pixels→128→1", 128, 128, null),
         new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3),
         new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28),
-        new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64)", 64, 64, 64),
+        new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64), BatchNorm in D", 64, 64, 64, 0, "batch"),
+        new("mlp-toy", "2-D points (ring8, grid25): G z→3×128 ReLU→(x, y), D (x, y)→2×128 LeakyReLU→1", 128, 128, null, ForPoints: true),
     ];
+
+    public static IReadOnlyList<string> Conditionings { get; } = ["none", "concat", "projection", "acgan"];
 
     public static ModelSpec Require(string name) =>
         Models.FirstOrDefault(m => m.Name == name)
@@ -31,38 +42,74 @@ public static class ModelZoo
         return spec.ImageSize is { } size ? new ImageShape(data.Channels, size, size) : data;
     }
 
+    /// <summary>The normalisation D uses under this config: model.d_norm, or the architecture's own.</summary>
+    public static string DiscriminatorNorm(ModelConfig config) => config.DNorm ?? Require(config.Name).DefaultNorm;
+
     /// <summary>Builds G and D with DCGAN initialisation, drawing from torch's global generator (seed it first).</summary>
-    public static (Module<Tensor, Tensor> Generator, Module<Tensor, Tensor> Discriminator) Create(ModelConfig config, ImageShape shape) =>
+    public static (Module Generator, Module Discriminator) Create(ModelConfig config, ImageShape shape) =>
         (CreateGenerator(config, shape), CreateDiscriminator(config, shape));
 
-    public static Module<Tensor, Tensor> CreateGenerator(ModelConfig config, ImageShape shape)
+    /// <summary>A <c>Module&lt;Tensor, Tensor&gt;</c> (z → x), or a <see cref="ConditionalGenerator"/> ((z, y) → x) when model.conditioning is set.</summary>
+    public static Module CreateGenerator(ModelConfig config, ImageShape shape)
     {
         var spec = Require(config.Name);
         var ngf = config.Ngf ?? spec.DefaultNgf;
+        var conditional = config.Conditioning != "none";
+        var embed = conditional ? EmbedDim(config) : 0;
+        var latent = config.LatentDim + embed;
         Module<Tensor, Tensor> Activation() => config.GeneratorActivation == "leaky-relu" ? LeakyReLU(0.3) : ReLU();
-        Module<Tensor, Tensor> g = spec.Name switch
+        Module<Tensor, Tensor> body = spec.Name switch
         {
-            "mlp" => new MlpGenerator(config.LatentDim, ngf, shape),
-            "dcgan28" or "dcgan28-small" => new Dcgan28Generator(config.LatentDim, ngf, shape.Channels, Activation()),
-            "dcgan64" => new Dcgan64Generator(config.LatentDim, ngf, shape.Channels, Activation()),
+            "mlp" => new MlpGenerator(latent, ngf, shape),
+            "dcgan28" or "dcgan28-small" => new Dcgan28Generator(latent, ngf, shape.Channels, Activation()),
+            "dcgan64" => new Dcgan64Generator(latent, ngf, shape.Channels, Activation()),
+            "mlp-toy" => new ToyGenerator(latent, ngf, shape.Channels * shape.Height * shape.Width),
             _ => throw new ConfigException($"model.name '{spec.Name}' has no generator."),
         };
-        WeightInit.Dcgan(g);
+        Module g = conditional ? new ConditionalGenerator(Classes(config), embed, body) : body;
+        // The toy MLPs keep PyTorch's default (Kaiming) initialisation: N(0, 0.02) starves deep ReLU MLPs.
+        if (!spec.ForPoints) WeightInit.Dcgan(g);
         return g;
     }
 
-    public static Module<Tensor, Tensor> CreateDiscriminator(ModelConfig config, ImageShape shape)
+    /// <summary>A module implementing <see cref="ICritic"/>: plain, conditional (concat/projection) or with AC-GAN's classifier head.</summary>
+    public static Module CreateDiscriminator(ModelConfig config, ImageShape shape)
     {
         var spec = Require(config.Name);
         var ndf = config.Ndf ?? spec.DefaultNdf;
-        Module<Tensor, Tensor> d = spec.Name switch
+        var options = new DiscriminatorOptions(
+            config.DiscriminatorDropout ?? spec.DefaultDropout, config.SpectralNorm, DiscriminatorNorm(config), config.MinibatchStddev,
+            config.Pack, config.Conditioning == "concat" ? Classes(config) : 0);
+        var channels = options.InputChannels(shape);
+        Module<Tensor, Tensor> body = spec.Name switch
         {
-            "mlp" => new MlpDiscriminator(ndf, shape),
-            "dcgan28" or "dcgan28-small" => new Dcgan28Discriminator(ndf, shape.Channels, config.DiscriminatorDropout ?? spec.DefaultDropout),
-            "dcgan64" => new Dcgan64Discriminator(ndf, shape.Channels),
+            "mlp" => new MlpDiscriminator(ndf, shape, options),
+            "dcgan28" or "dcgan28-small" => new Dcgan28Discriminator(ndf, channels, options),
+            "dcgan64" => new Dcgan64Discriminator(ndf, channels, options),
+            "mlp-toy" => new ToyDiscriminator(ndf, channels * shape.Height * shape.Width, options),
             _ => throw new ConfigException($"model.name '{spec.Name}' has no discriminator."),
         };
-        WeightInit.Dcgan(d);
+        Module d = config.Conditioning switch
+        {
+            "concat" => new ConditionalDiscriminator(Classes(config), body, projection: false),
+            "projection" => new ConditionalDiscriminator(Classes(config), body, projection: true),
+            "acgan" => new AuxiliaryClassifierDiscriminator(Classes(config), body, config.SpectralNorm),
+            _ => body,
+        };
+        if (!spec.ForPoints) WeightInit.Dcgan(d);
         return d;
     }
+
+    /// <summary>Runs a generator made by <see cref="CreateGenerator"/>; labels are required exactly when it is conditional.</summary>
+    public static Tensor Generate(Module generator, Tensor z, Tensor? labels) => generator switch
+    {
+        ConditionalGenerator conditional => conditional.call(z, labels ?? throw new ArgumentException("A conditional generator needs labels.", nameof(labels))),
+        Module<Tensor, Tensor> plain => plain.call(z),
+        _ => throw new ArgumentException($"{generator.GetType().Name} is not a generator.", nameof(generator)),
+    };
+
+    private static int Classes(ModelConfig config) =>
+        config.Classes ?? throw new ConfigException($"model.conditioning '{config.Conditioning}' needs model.classes (set from labelled data when a run starts).");
+
+    private static int EmbedDim(ModelConfig config) => config.EmbedDim ?? Classes(config);
 }

@@ -15,9 +15,9 @@ namespace GanForge.Sampling;
 public sealed class TrainedGenerator : IDisposable
 {
     private const int ChunkSize = 256;
-    private readonly nn.Module<Tensor, Tensor> generator;
+    private readonly nn.Module generator;
 
-    private TrainedGenerator(CheckpointHeader header, nn.Module<Tensor, Tensor> generator, Device device)
+    private TrainedGenerator(CheckpointHeader header, nn.Module generator, Device device)
     {
         Header = header;
         this.generator = generator;
@@ -28,6 +28,9 @@ public sealed class TrainedGenerator : IDisposable
     public Device Device { get; }
     public ImageShape Shape => Header.Shape;
     public int LatentDim => Header.Config.Model.LatentDim;
+
+    /// <summary>Number of classes a conditional generator takes, 0 for an unconditional one.</summary>
+    public int ClassCount => Header.Config.Model.Conditioning == "none" ? 0 : Header.Config.Model.Classes ?? 0;
 
     /// <summary>Loads G from a checkpoint file, or from a run directory's newest checkpoint.</summary>
     /// <exception cref="CheckpointException">No checkpoint there, or it is not a valid one.</exception>
@@ -72,40 +75,75 @@ public sealed class TrainedGenerator : IDisposable
         return randn([count, LatentDim], generator: source).to(Device);
     }
 
-    /// <summary>Images (N, C, H, W) in [-1, 1] for the given latents, computed in chunks to bound memory.</summary>
-    public Tensor Generate(Tensor latents)
+    /// <summary>
+    /// Samples (N, C, H, W) in [-1, 1] (or (N, 2) points) for the given latents, computed in chunks to bound memory.
+    /// A conditional generator needs one label per latent; an unconditional one takes none.
+    /// </summary>
+    public Tensor Generate(Tensor latents, Tensor? labels = null)
     {
+        if (ClassCount > 0 && labels is null) throw new ArgumentException("This generator is conditional: give a label per sample (--label or --per-class).", nameof(labels));
+        if (ClassCount == 0 && labels is not null) throw new ArgumentException("This generator is not conditional: it takes no labels.", nameof(labels));
         using var _ = no_grad();
         var chunks = new List<Tensor>();
         for (long start = 0; start < latents.shape[0]; start += ChunkSize)
         {
             var length = Math.Min(ChunkSize, latents.shape[0] - start);
-            chunks.Add(generator.call(latents.narrow(0, start, length)));
+            chunks.Add(ModelZoo.Generate(generator, latents.narrow(0, start, length), labels?.narrow(0, start, length)));
         }
         return cat(chunks, 0);
     }
 
-    /// <summary>Generates <paramref name="count"/> images from seed <paramref name="seed"/> and writes them by extension: .png (grid), .npy (float32) or .idx (bytes).</summary>
-    public void WriteSamples(int count, long seed, string path)
+    /// <summary>Labels for a conditional sample: all <paramref name="label"/>, or <paramref name="perClass"/> of each class in order; null for an unconditional generator.</summary>
+    /// <exception cref="ArgumentException">The label is out of range, or labels were asked of an unconditional generator.</exception>
+    public Tensor? Labels(int count, int? label, int? perClass)
+    {
+        if (ClassCount == 0)
+        {
+            if (label is not null || perClass is not null) throw new ArgumentException("This generator is not conditional: --label and --per-class need a conditional model.");
+            return null;
+        }
+        if (label is { } k)
+        {
+            if (k < 0 || k >= ClassCount) throw new ArgumentException($"--label {k} is outside the generator's classes 0..{ClassCount - 1}.");
+            return full([count], k, ScalarType.Int64, device: Device);
+        }
+        if (perClass is { } n) return arange(ClassCount, device: Device).repeat_interleave(n);
+        return arange(count, device: Device).remainder(ClassCount);
+    }
+
+    /// <summary>
+    /// Generates samples from seed <paramref name="seed"/> and writes them by extension: .png (grid, or a scatter plot
+    /// for points), .npy (float32, plus <c>NAME.labels.npy</c> for a conditional generator) or .idx (bytes).
+    /// Conditional generators draw <paramref name="perClass"/> per class, or all of class <paramref name="label"/>,
+    /// or cycle through the classes.
+    /// </summary>
+    public void WriteSamples(int count, long seed, string path, int? label = null, int? perClass = null)
     {
         using var scope = NewDisposeScope();
-        var images = Generate(SampleLatents(count, seed)).cpu();
+        if (perClass is { } n) count = n * Math.Max(ClassCount, 1);
+        var labels = Labels(count, label, perClass);
+        var samples = Generate(SampleLatents(count, seed), labels).cpu();
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".png":
-                ImageGrid.SavePng(images, path, (int)Math.Ceiling(Math.Sqrt(count)));
+                ScatterPlot.SavePreview(samples, Header.Config.Data.Dataset, path, perClass ?? (int)Math.Ceiling(Math.Sqrt(count)));
                 break;
             case ".npy":
-                NpyFile.Write(path, images);
+                NpyFile.Write(path, samples);
+                if (labels is not null) NpyFile.Write(LabelsPath(path), labels);
                 break;
             case ".idx":
+                if (samples.dim() != 4) throw new ArgumentException($"Output '{path}': 2-D points cannot be written as IDX images; use .npy.");
                 var dims = Shape.Channels == 1 ? new[] { count, Shape.Height, Shape.Width } : [count, Shape.Channels, Shape.Height, Shape.Width];
-                IdxFile.Write(path, new IdxArray(IdxElementType.UInt8, dims, ImageGrid.ToBytes(images)));
+                IdxFile.Write(path, new IdxArray(IdxElementType.UInt8, dims, ImageGrid.ToBytes(samples)));
                 break;
             default:
                 throw new ArgumentException($"Output '{path}' has an unsupported extension; expected .png, .npy or .idx.");
         }
     }
+
+    /// <summary>Where the labels of a conditional .npy sample go: <c>x.npy</c> → <c>x.labels.npy</c>.</summary>
+    public static string LabelsPath(string npyPath) => Path.ChangeExtension(npyPath, ".labels.npy");
 
     public void Dispose() => generator.Dispose();
 }

@@ -52,7 +52,7 @@ public sealed record RunConfig
     public RunConfig Validated()
     {
         Models.ModelZoo.Require(Model.Name);
-        Objectives.ObjectiveFactory.Require(Objective.Name);
+        Objectives.ObjectiveFactory.Validate(this);
         Positive(Model.LatentDim, "model.latent_dim");
         if (Model.Ngf is { } ngf) Positive(ngf, "model.ngf");
         if (Model.Ndf is { } ndf) Positive(ndf, "model.ndf");
@@ -60,15 +60,39 @@ public sealed record RunConfig
             throw new ConfigException($"model.generator_activation is '{Model.GeneratorActivation}'; expected 'relu' or 'leaky-relu'.");
         if (Model.DiscriminatorDropout is < 0 or >= 1)
             throw new ConfigException($"model.discriminator_dropout is {Model.DiscriminatorDropout}; expected a value in [0, 1).");
+        if (Model.DNorm is { } norm && !Models.Layers.Normalizations.Contains(norm))
+            throw new ConfigException($"model.d_norm '{norm}' is not known; expected one of {string.Join(", ", Models.Layers.Normalizations)}.");
+        Positive(Model.Pack, "model.pack");
+        if (Training.BatchSize % Model.Pack != 0)
+            throw new ConfigException($"training.batch_size {Training.BatchSize} is not a multiple of model.pack {Model.Pack}.");
+        if (!Models.ModelZoo.Conditionings.Contains(Model.Conditioning))
+            throw new ConfigException($"model.conditioning '{Model.Conditioning}' is not known; expected one of {string.Join(", ", Models.ModelZoo.Conditionings)}.");
+        if (Model.Pack > 1 && Model.Conditioning != "none")
+            throw new ConfigException("model.pack > 1 cannot be combined with model.conditioning: a pack would mix labels.");
+        if (Model.Classes is { } classes && classes < 2) throw new ConfigException($"model.classes is {classes}; expected at least 2.");
+        if (Model.EmbedDim is { } embed) Positive(embed, "model.embed_dim");
         if (Data.Limit is { } limit) Positive(limit, "data.limit");
         Positive(Optimizer.LrG, "optimizer.lr_g");
         Positive(Optimizer.LrD, "optimizer.lr_d");
         if (Optimizer.Beta1 is < 0 or >= 1) throw new ConfigException($"optimizer.beta1 is {Optimizer.Beta1}; expected a value in [0, 1).");
         if (Optimizer.Beta2 is < 0 or >= 1) throw new ConfigException($"optimizer.beta2 is {Optimizer.Beta2}; expected a value in [0, 1).");
+        if (Optimizer.Name is not ("adam" or "rmsprop")) throw new ConfigException($"optimizer.name is '{Optimizer.Name}'; expected 'adam' or 'rmsprop'.");
+        if (!LearningRateSchedule.Names.Contains(Optimizer.Schedule))
+            throw new ConfigException($"optimizer.schedule is '{Optimizer.Schedule}'; expected one of {string.Join(", ", LearningRateSchedule.Names)}.");
+        Positive(Optimizer.ScheduleStepSize, "optimizer.schedule_step_size");
+        if (Optimizer.ScheduleGamma is <= 0 or > 1) throw new ConfigException($"optimizer.schedule_gamma is {Optimizer.ScheduleGamma}; expected a value in (0, 1].");
+        NotNegative(Optimizer.WarmupSteps, "optimizer.warmup_steps");
+        if (Optimizer.GradClipNorm is { } clipNorm) Positive(clipNorm, "optimizer.grad_clip_norm");
+        if (Optimizer.GradClipValue is { } clipValue) Positive(clipValue, "optimizer.grad_clip_value");
+        NotNegative(Optimizer.L2G, "optimizer.l2_g");
+        NotNegative(Optimizer.L2D, "optimizer.l2_d");
         Positive(Training.BatchSize, "training.batch_size");
         Positive(Training.Steps, "training.steps");
         if (Training.Epochs is { } epochs) Positive(epochs, "training.epochs");
         Positive(Training.DStepsPerGStep, "training.d_steps_per_g_step");
+        NotNegative(Training.DOnlySteps, "training.d_only_steps");
+        NotNegative(Training.InstanceNoise, "training.instance_noise");
+        if (Training.InstanceNoiseSteps is { } noiseSteps) Positive(noiseSteps, "training.instance_noise_steps");
         if (Training.GeneratorEmaDecay is < 0 or >= 1)
             throw new ConfigException($"training.generator_ema_decay is {Training.GeneratorEmaDecay}; expected 0 (off) or a value in (0, 1).");
         if (Training.Threads < 0) throw new ConfigException($"training.threads is {Training.Threads}; expected 0 (one per core) or a positive count.");
@@ -81,9 +105,14 @@ public sealed record RunConfig
         return this;
     }
 
-    private static void Positive(double value, string key)
+    internal static void Positive(double value, string key)
     {
         if (!(value > 0)) throw new ConfigException($"{key} is {value}; expected a positive value.");
+    }
+
+    internal static void NotNegative(double value, string key)
+    {
+        if (!(value >= 0)) throw new ConfigException($"{key} is {value}; expected 0 or a positive value.");
     }
 }
 
@@ -113,21 +142,93 @@ public sealed record ModelConfig
 
     /// <summary><c>relu</c> (DCGAN paper) or <c>leaky-relu</c> (slope 0.3, Keras' default, as in TensorFlow's DCGAN tutorial).</summary>
     public string GeneratorActivation { get; init; } = "leaky-relu";
+
+    /// <summary>Spectral normalisation of every D layer (Miyato et al. 2018).</summary>
+    public bool SpectralNorm { get; init; }
+
+    /// <summary>D's normalisation: none, batch, instance or layer; null = the model's own (batch for dcgan64, none otherwise).</summary>
+    public string? DNorm { get; init; }
+
+    /// <summary>A minibatch standard-deviation feature before D's last layer (Karras et al. 2018).</summary>
+    public bool MinibatchStddev { get; init; }
+
+    /// <summary>PacGAN (Lin et al. 2018): D judges this many samples at once, concatenated; 1 = off. The batch size must be a multiple.</summary>
+    public int Pack { get; init; } = 1;
+
+    /// <summary>
+    /// none; concat (label as one-hot input channels of D, embedding into G; Mirza &amp; Osindero 2014);
+    /// projection (Miyato &amp; Koyama 2018); acgan (auxiliary classifier head; Odena et al. 2017). Needs labelled data.
+    /// </summary>
+    public string Conditioning { get; init; } = "none";
+
+    /// <summary>Number of classes of a conditional model; filled in from the data when a run starts.</summary>
+    public int? Classes { get; init; }
+
+    /// <summary>Size of G's label embedding; null = the number of classes.</summary>
+    public int? EmbedDim { get; init; }
 }
 
 public sealed record ObjectiveConfig
 {
-    /// <summary><c>non-saturating</c> or <c>minimax</c>.</summary>
+    /// <summary>A name from <see cref="Objectives.ObjectiveFactory.Names"/>.</summary>
     public string Name { get; init; } = "non-saturating";
+
+    /// <summary>D's target for real images: 1, or 0.9 for one-sided label smoothing (Salimans et al. 2016). Classifier objectives only.</summary>
+    public double RealLabel { get; init; } = 1.0;
+
+    /// <summary>D's target for fakes: 0, or e.g. 0.1 for two-sided smoothing. Classifier objectives only.</summary>
+    public double FakeLabel { get; init; }
+
+    /// <summary>Probability that D sees an example's real/fake target swapped (noisy labels). Classifier objectives only.</summary>
+    public double LabelFlip { get; init; }
+
+    /// <summary>λ of the WGAN-GP gradient penalty λ·E[(‖∇D(x̂)‖ − 1)²]; null = 10 for wgan-gp, off otherwise.</summary>
+    public double? GradientPenalty { get; init; }
+
+    /// <summary>γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on real data (Mescheder et al. 2018); 0 = off.</summary>
+    public double R1Gamma { get; init; }
+
+    /// <summary>WGAN weight clipping c (all D parameters into [−c, c] after each D step); null = 0.01 for wgan, off otherwise.</summary>
+    public double? WeightClip { get; init; }
+
+    /// <summary>Weight of feature matching added to G's loss (the feature-matching objective uses it alone); 0 = off.</summary>
+    public double FeatureMatching { get; init; }
+
+    /// <summary>Weight of AC-GAN's class cross-entropy terms (model.conditioning = acgan).</summary>
+    public double ClassLossWeight { get; init; } = 1.0;
 }
 
-/// <summary>Adam settings; the defaults are the DCGAN paper's.</summary>
+/// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the DCGAN paper's Adam.</summary>
 public sealed record OptimizerConfig
 {
+    /// <summary><c>adam</c> or <c>rmsprop</c> (the WGAN paper's).</summary>
+    public string Name { get; init; } = "adam";
+
+    /// <summary>G's learning rate; different from D's for TTUR (Heusel et al. 2017).</summary>
     public double LrG { get; init; } = 2e-4;
     public double LrD { get; init; } = 2e-4;
     public double Beta1 { get; init; } = 0.5;
     public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>constant; step (× gamma every schedule_step_size steps); exponential (× gamma every step); linear (to 0 at the last step).</summary>
+    public string Schedule { get; init; } = "constant";
+    public int ScheduleStepSize { get; init; } = 1000;
+    public double ScheduleGamma { get; init; } = 0.5;
+
+    /// <summary>Learning rates ramp linearly from lr/warmup_steps to lr over the first warmup_steps steps; 0 = off.</summary>
+    public int WarmupSteps { get; init; }
+
+    /// <summary>Rescales each network's gradient so its total L2 norm is at most this; null = off.</summary>
+    public double? GradClipNorm { get; init; }
+
+    /// <summary>Clamps every gradient element into [−v, v]; null = off.</summary>
+    public double? GradClipValue { get; init; }
+
+    /// <summary>λ of the L2 weight regularisation λ‖θ_G‖² added to G's loss; 0 = off.</summary>
+    public double L2G { get; init; }
+
+    /// <summary>λ of λ‖θ_D‖² added to D's loss; 0 = off.</summary>
+    public double L2D { get; init; }
 }
 
 public sealed record TrainingConfig
@@ -140,8 +241,17 @@ public sealed record TrainingConfig
     /// <summary>Passes over the data; when set, the step count follows from it.</summary>
     public int? Epochs { get; init; }
 
-    /// <summary>Discriminator steps (each on a fresh real batch) before every generator step.</summary>
+    /// <summary>Discriminator steps (each on a fresh real batch) before every generator step: n_critic.</summary>
     public int DStepsPerGStep { get; init; } = 1;
+
+    /// <summary>Warm-up: the first K steps train D only (G is not updated).</summary>
+    public int DOnlySteps { get; init; }
+
+    /// <summary>Instance noise (Sønderby et al. 2017; Arjovsky &amp; Bottou 2017): σ of Gaussian noise added to every D input, annealed linearly to 0; 0 = off.</summary>
+    public double InstanceNoise { get; init; }
+
+    /// <summary>Steps over which instance noise anneals to 0; null = the whole run.</summary>
+    public long? InstanceNoiseSteps { get; init; }
 
     public int Seed { get; init; }
 

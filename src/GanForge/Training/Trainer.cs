@@ -37,29 +37,32 @@ public sealed class Trainer : IDisposable
     private readonly RunDirectory run;
     private readonly Device device;
     private readonly ImageShape shape;
-    private readonly nn.Module<Tensor, Tensor> generator;
-    private readonly nn.Module<Tensor, Tensor> discriminator;
-    private readonly nn.Module<Tensor, Tensor>? generatorEma;
+    private readonly nn.Module generator;
+    private readonly nn.Module discriminator;
+    private readonly nn.Module? generatorEma;
+    private readonly Critic critic;
     private readonly OptimizerHelper optimizerG;
     private readonly OptimizerHelper optimizerD;
     private readonly GanObjective objective;
-    private readonly BatchLoader loader;
+    private readonly IBatchSource loader;
     private readonly Tensor fixedNoise;
+    private readonly Tensor? fixedLabels;
+    private readonly int classes;
     private readonly long totalSteps;
     private readonly bool scoreBatchesTogether;
     private long step;
     private long imagesSeen;
     private double elapsedBefore;
 
-    private Trainer(RunConfig config, RunDirectory run, ImageDataset data)
+    private Trainer(RunConfig config, RunDirectory run, ITrainingSet data)
     {
         TorchRuntime.PrepareEnvironment();
         this.config = config;
         this.run = run;
         device = TorchRuntime.ParseDevice(config.Training.Device);
         TorchRuntime.SetThreads(config.Training.Threads);
-        if (config.Data.Limit is { } limit) data = data.Take(limit);
         shape = ModelZoo.ImageShapeFor(config.Model, data.Shape);
+        classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
 
         manual_seed(config.Training.Seed);
         (generator, discriminator) = ModelZoo.Create(config.Model, shape);
@@ -72,41 +75,59 @@ public sealed class Trainer : IDisposable
             generatorEma.eval();
             CopyState(generator, generatorEma);
         }
-        var o = config.Optimizer;
-        optimizerG = optim.Adam(generator.parameters(), o.LrG, o.Beta1, o.Beta2);
-        optimizerD = optim.Adam(discriminator.parameters(), o.LrD, o.Beta1, o.Beta2);
+        optimizerG = CreateOptimizer(generator, config.Optimizer.LrG);
+        optimizerD = CreateOptimizer(discriminator, config.Optimizer.LrD);
         objective = ObjectiveFactory.Create(config.Objective);
-        // Without BatchNorm, D treats each image alone: one call on real and fake together is the same
-        // function with larger, faster kernels. BatchNorm would mix the two batches' statistics.
-        scoreBatchesTogether = !discriminator.modules().Any(m => m is BatchNorm1d or BatchNorm2d);
-        loader = new BatchLoader(data, config.Training.BatchSize, config.Training.Seed, shape, device);
+        critic = new Critic(discriminator, config.Model.Pack);
+        // Without BatchNorm or minibatch statistics, D treats each input alone: one call on real and fake
+        // together is the same function with larger, faster kernels. Batch statistics would mix the two batches.
+        scoreBatchesTogether = !discriminator.modules().Any(m => m is BatchNorm1d or BatchNorm2d or MinibatchStdDev);
+        loader = data.OpenBatches(config.Training.BatchSize, config.Training.Seed, shape, device, config.Data.Limit);
         totalSteps = config.Training.Epochs is { } epochs
             ? Math.Max(1, (long)epochs * loader.BatchesPerEpoch / config.Training.DStepsPerGStep)
             : config.Training.Steps;
 
         // The grids' noise comes from its own generator so that drawing it leaves the training stream alone.
         using var noiseSource = new torch.Generator((ulong)config.Training.Seed + 0x9E3779B9UL);
-        var gridCount = config.Output.GridSize * config.Output.GridSize;
-        fixedNoise = randn([gridCount, config.Model.LatentDim], generator: noiseSource).to(device).DetachFromDisposeScope();
+        var previewCount = data is ToyMixture ? PointsPreviewCount : config.Output.GridSize * config.Output.GridSize;
+        fixedNoise = randn([previewCount, config.Model.LatentDim], generator: noiseSource).to(device).DetachFromDisposeScope();
+        // Conditional grids cycle through the classes, so each column of a 10-wide grid is one class.
+        if (classes > 0) fixedLabels = arange(previewCount, device: device).remainder(classes).DetachFromDisposeScope();
+    }
+
+    /// <summary>Points drawn in each scatter-plot preview of a 2-D run.</summary>
+    private const int PointsPreviewCount = 1000;
+
+    private OptimizerHelper CreateOptimizer(nn.Module module, double lr)
+    {
+        var o = config.Optimizer;
+        return o.Name == "rmsprop" ? optim.RMSProp(module.parameters(), lr) : optim.Adam(module.parameters(), lr, o.Beta1, o.Beta2);
     }
 
     public RunDirectory RunDirectory => run;
     public long Step => step;
     public long TotalSteps => totalSteps;
     public ImageShape Shape => shape;
-    public nn.Module<Tensor, Tensor> Generator => generator;
-    public nn.Module<Tensor, Tensor> Discriminator => discriminator;
+    public nn.Module Generator => generator;
+    public nn.Module Discriminator => discriminator;
+    public Critic Critic => critic;
+    public GanObjective Objective => objective;
 
     /// <summary>The moving average of G's weights, or null when training.generator_ema_decay is 0.</summary>
-    public nn.Module<Tensor, Tensor>? GeneratorEma => generatorEma;
+    public nn.Module? GeneratorEma => generatorEma;
 
     /// <summary>Starts a new run in a new numbered directory under the config's runs directory.</summary>
-    public static Trainer Start(RunConfig config, ImageDataset data)
+    public static Trainer Start(RunConfig config, ITrainingSet data)
     {
-        config = Resolve(config.Validated());
+        config = Resolve(config.Validated(), data);
         var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
         if (images < config.Training.BatchSize)
             throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
+        var forPoints = ModelZoo.Require(config.Model.Name).ForPoints;
+        if (forPoints != data is ToyMixture)
+            throw new ConfigException(forPoints
+                ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."
+                : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
         var description = config.Output.Description ?? $"{config.Data.Dataset}-{config.Model.Name}";
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         run.WriteConfig(config);
@@ -115,7 +136,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Continues a run from its newest checkpoint, with the exact config it was started with.</summary>
     /// <exception cref="ConfigException">The directory is not a run or has no checkpoint.</exception>
-    public static Trainer Resume(string runPath, Func<RunConfig, ImageDataset> loadData)
+    public static Trainer Resume(string runPath, Func<RunConfig, ITrainingSet> loadData)
     {
         var run = RunDirectory.Open(runPath);
         var checkpoint = run.LatestCheckpoint()
@@ -142,11 +163,18 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    /// <summary>Fills in what "automatic" settings resolve to on this machine, so config.json records what ran.</summary>
-    private static RunConfig Resolve(RunConfig config) =>
-        config.Training.Threads > 0
-            ? config
-            : config with { Training = config.Training with { Threads = Environment.ProcessorCount } };
+    /// <summary>Fills in what "automatic" settings resolve to on this machine and data, so config.json records what ran.</summary>
+    private static RunConfig Resolve(RunConfig config, ITrainingSet data)
+    {
+        if (config.Training.Threads == 0)
+            config = config with { Training = config.Training with { Threads = Environment.ProcessorCount } };
+        if (config.Model.Conditioning == "none") return config;
+        if (data.ClassCount < 2)
+            throw new ConfigException($"model.conditioning '{config.Model.Conditioning}' needs labelled data, but dataset '{data.Name}' has no labels.");
+        if (config.Model.Classes is { } classes && classes != data.ClassCount)
+            throw new ConfigException($"model.classes is {classes} but dataset '{data.Name}' has {data.ClassCount} classes.");
+        return config with { Model = config.Model with { Classes = data.ClassCount } };
+    }
 
     /// <summary>Trains until the last step or until <paramref name="cancel"/> fires; either way ends with a checkpoint and a sample grid.</summary>
     public TrainingResult Run(CancellationToken cancel = default, ITrainingObserver? observer = null, long? stopAtStep = null)
@@ -211,16 +239,36 @@ public sealed class Trainer : IDisposable
     private (double DLoss, double GLoss, double DReal, double DFake) TrainStep()
     {
         using var scope = NewDisposeScope();
+        ApplySchedules();
         var d = DiscriminatorPhase();
-        var gLoss = GeneratorPhase(d.Real, d.Fake);
-        UpdateGeneratorEma();
+        Tensor gLoss;
+        if (step >= config.Training.DOnlySteps)
+        {
+            gLoss = GeneratorPhase(d);
+            UpdateGeneratorEma();
+        }
+        else
+        {
+            using (no_grad()) gLoss = objective.GeneratorLoss(GeneratorInputsFor(d));
+        }
         return (d.Loss.item<float>(), gLoss.item<float>(),
             objective.DiscriminatorOutput(d.RealLogits).mean().item<float>(),
             objective.DiscriminatorOutput(d.FakeLogits).mean().item<float>());
     }
 
+    /// <summary>Sets this step's learning rates (schedule and warm-up) and instance-noise σ (linear anneal to 0).</summary>
+    private void ApplySchedules()
+    {
+        var o = config.Optimizer;
+        foreach (var group in optimizerG.ParamGroups) group.LearningRate = LearningRateSchedule.At(o.LrG, step, totalSteps, o);
+        foreach (var group in optimizerD.ParamGroups) group.LearningRate = LearningRateSchedule.At(o.LrD, step, totalSteps, o);
+        var t = config.Training;
+        var annealSteps = t.InstanceNoiseSteps ?? totalSteps;
+        critic.InstanceNoise = t.InstanceNoise * Math.Max(0, 1 - (double)step / annealSteps);
+    }
+
     /// <summary>What the discriminator phase leaves for the generator phase and the metrics.</summary>
-    internal sealed record DiscriminatorPhaseResult(Tensor Real, Tensor Fake, Tensor Loss, Tensor RealLogits, Tensor FakeLogits);
+    internal sealed record DiscriminatorPhaseResult(Tensor Real, Tensor? RealLabels, Tensor Fake, Tensor? FakeLabels, Tensor Loss, Tensor RealLogits, Tensor FakeLogits);
 
     /// <summary>
     /// d_steps_per_g_step discriminator updates, each on a fresh real batch. The last one's fakes keep G's
@@ -234,44 +282,54 @@ public sealed class Trainer : IDisposable
         DiscriminatorPhaseResult? result = null;
         for (var k = 0; k < dSteps; k++)
         {
-            var real = loader.Next().Images;
+            var (real, labels) = loader.Next();
+            var realLabels = classes > 0 ? labels : null;
+            var fakeLabels = classes > 0 ? randint(0, classes, [batch], dtype: ScalarType.Int64, device: device) : null;
             var z = randn([batch, config.Model.LatentDim], device: device);
             Tensor fake, detached;
             if (k == dSteps - 1)
             {
-                fake = generator.call(z);
+                fake = ModelZoo.Generate(generator, z, fakeLabels);
                 detached = fake.detach();
             }
             else
             {
-                using (no_grad()) fake = detached = generator.call(z);
+                using (no_grad()) fake = detached = ModelZoo.Generate(generator, z, fakeLabels);
             }
             optimizerD.zero_grad();
-            var (realLogits, fakeLogits) = Score(real, detached);
-            var loss = objective.DiscriminatorLoss(new DiscriminatorInputs(discriminator, real, detached, realLogits, fakeLogits));
+            var (realOut, fakeOut) = Score(real, realLabels, detached, fakeLabels);
+            var loss = objective.DiscriminatorLoss(new DiscriminatorInputs(critic, real, detached, realLabels, fakeLabels, realOut, fakeOut));
+            if (config.Optimizer.L2D > 0) loss += config.Optimizer.L2D * SquaredNorm(discriminator);
             loss.backward();
+            ClipGradients(discriminator);
             optimizerD.step();
-            result = new DiscriminatorPhaseResult(real, fake, loss.detach(), realLogits.detach(), fakeLogits.detach());
+            objective.AfterDiscriminatorStep(discriminator);
+            result = new DiscriminatorPhaseResult(real, realLabels, fake, fakeLabels, loss.detach(), realOut.Logits.detach(), fakeOut.Logits.detach());
         }
         return result!;
     }
 
-    private (Tensor Real, Tensor Fake) Score(Tensor real, Tensor fake)
+    private (CriticOutput Real, CriticOutput Fake) Score(Tensor real, Tensor? realLabels, Tensor fake, Tensor? fakeLabels)
     {
-        if (!scoreBatchesTogether) return (discriminator.call(real), discriminator.call(fake));
-        var logits = discriminator.call(cat([real, fake], 0));
-        return (logits.narrow(0, 0, real.shape[0]), logits.narrow(0, real.shape[0], fake.shape[0]));
+        if (!scoreBatchesTogether) return (critic.Evaluate(real, realLabels), critic.Evaluate(fake, fakeLabels));
+        var joint = critic.Evaluate(cat([real, fake], 0), realLabels is null ? null : cat([realLabels, fakeLabels!], 0));
+        var realRows = real.shape[0] / config.Model.Pack;
+        var fakeRows = joint.Logits.shape[0] - realRows;
+        CriticOutput Rows(long start, long length) => new(joint.Logits.narrow(0, start, length), joint.Features.narrow(0, start, length), joint.ClassLogits?.narrow(0, start, length));
+        return (Rows(0, realRows), Rows(realRows, fakeRows));
     }
 
     /// <summary>One generator update on fakes that carry G's graph; D's weights are frozen meanwhile, which skips their gradients.</summary>
-    internal Tensor GeneratorPhase(Tensor real, Tensor fake)
+    internal Tensor GeneratorPhase(DiscriminatorPhaseResult d)
     {
         SetRequiresGrad(discriminator, false);
         try
         {
             optimizerG.zero_grad();
-            var loss = objective.GeneratorLoss(new GeneratorInputs(discriminator, real, fake, discriminator.call(fake)));
+            var loss = objective.GeneratorLoss(GeneratorInputsFor(d));
+            if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * SquaredNorm(generator);
             loss.backward();
+            ClipGradients(generator);
             optimizerG.step();
             return loss.detach();
         }
@@ -279,6 +337,19 @@ public sealed class Trainer : IDisposable
         {
             SetRequiresGrad(discriminator, true);
         }
+    }
+
+    private GeneratorInputs GeneratorInputsFor(DiscriminatorPhaseResult d) =>
+        new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels, critic.Evaluate(d.Fake, d.FakeLabels));
+
+    /// <summary>‖θ‖², the L2 regulariser.</summary>
+    private static Tensor SquaredNorm(nn.Module module) =>
+        stack(module.parameters().Select(p => p.square().sum())).sum();
+
+    private void ClipGradients(nn.Module module)
+    {
+        if (config.Optimizer.GradClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(module.parameters(), maxNorm);
+        if (config.Optimizer.GradClipValue is { } maxValue) nn.utils.clip_grad_value_(module.parameters(), maxValue);
     }
 
     /// <summary>ema ← β·ema + (1 − β)·θ with β = min(decay, (1 + step) / (10 + step)); BatchNorm statistics are copied.</summary>
@@ -317,9 +388,9 @@ public sealed class Trainer : IDisposable
         {
             var sampler = generatorEma ?? generator;
             sampler.eval();
-            var images = sampler.call(fixedNoise);
+            var samples = ModelZoo.Generate(sampler, fixedNoise, fixedLabels);
             if (generatorEma is null) generator.train();
-            ImageGrid.SavePng(images, path, config.Output.GridSize);
+            ScatterPlot.SavePreview(samples, config.Data.Dataset, path, config.Output.GridSize);
         }
         return path;
     }
@@ -337,6 +408,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         fixedNoise.Dispose();
+        fixedLabels?.Dispose();
         loader.Dispose();
         optimizerG.Dispose();
         optimizerD.Dispose();

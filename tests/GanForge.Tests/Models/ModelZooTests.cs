@@ -2,6 +2,7 @@ using GanForge.Data;
 using GanForge.Models;
 using GanForge.Training;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace GanForge.Tests.Models;
 
@@ -21,8 +22,8 @@ public sealed class ModelZooTests
         using var _ = g;
         using var __ = d;
 
-        var images = g.call(randn(5, 16));
-        var logits = d.call(images);
+        var images = ModelZoo.Generate(g, randn(5, 16), null);
+        var logits = ((Module<Tensor, Tensor>)d).call(images);
 
         Assert.Equal([5L, channels, size, size], images.shape);
         Assert.True(images.abs().max().item<float>() <= 1f);
@@ -64,7 +65,7 @@ public sealed class ModelZooTests
     public void Discriminator_dropout_defaults_to_the_models_own(string name, double? dropout, bool stochastic)
     {
         using var scope = NewDisposeScope();
-        using var d = ModelZoo.CreateDiscriminator(new ModelConfig { Name = name, DiscriminatorDropout = dropout }, new ImageShape(1, 28, 28));
+        using var d = (Module<Tensor, Tensor>)ModelZoo.CreateDiscriminator(new ModelConfig { Name = name, DiscriminatorDropout = dropout }, new ImageShape(1, 28, 28));
         d.train();
         var x = randn(4, 1, 28, 28);
         Assert.Equal(stochastic, !TensorAssert.Same(d.call(x), d.call(x)));

@@ -1,4 +1,5 @@
 using GanForge.Data;
+using GanForge.Models;
 using GanForge.Sampling;
 using GanForge.Training;
 using TorchSharp;
@@ -37,7 +38,7 @@ public sealed class TrainerTests : IDisposable
         Assert.False(Changed(trainer.Generator, g0));
 
         var d1 = Snapshot(trainer.Discriminator);
-        trainer.GeneratorPhase(d.Real, d.Fake);
+        trainer.GeneratorPhase(d);
         Assert.True(AllChanged(trainer.Generator, g0));
         Assert.False(Changed(trainer.Discriminator, d1));
         Assert.All(trainer.Discriminator.parameters(), p => Assert.True(p.requires_grad));
@@ -161,7 +162,7 @@ public sealed class TrainerTests : IDisposable
         using var scope = NewDisposeScope();
         var z = randn(3, 8);
         trainer.Generator.eval();
-        var expected = trainer.GeneratorEma!.call(z);
+        var expected = ModelZoo.Generate(trainer.GeneratorEma!, z, null);
 
         // A run directory means its newest checkpoint; sampling uses the moving average of G.
         using var loaded = TrainedGenerator.Load(result.Run.Path);

@@ -1,0 +1,43 @@
+using static TorchSharp.torch;
+
+namespace GanForge.Data;
+
+/// <summary>Data a Trainer can learn from: images (<see cref="ImageDataset"/>) or 2-D points (<see cref="ToyMixture"/>).</summary>
+public interface ITrainingSet
+{
+    string Name { get; }
+
+    /// <summary>Shape of one example; 2-D points are 2×1×1.</summary>
+    ImageShape Shape { get; }
+
+    /// <summary>Number of examples (int.MaxValue for data drawn afresh every batch).</summary>
+    int Count { get; }
+
+    /// <summary>Number of classes of the labels, 0 when unlabelled.</summary>
+    int ClassCount { get; }
+
+    /// <summary>A batch stream for training at <paramref name="target"/>'s shape, using only the first <paramref name="limit"/> examples when given.</summary>
+    IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit);
+}
+
+/// <summary>An endless stream of training batches with a position a checkpoint can store.</summary>
+public interface IBatchSource : IDisposable
+{
+    int BatchSize { get; }
+    int BatchesPerEpoch { get; }
+    int Epoch { get; }
+    int BatchInEpoch { get; }
+
+    /// <summary>Moves to a position, as saved in a checkpoint.</summary>
+    void Seek(int epoch, int batchInEpoch);
+
+    /// <summary>The next batch in model range and its labels (null when unlabelled); tensors belong to the caller's dispose scope.</summary>
+    (Tensor Images, Tensor? Labels) Next();
+}
+
+/// <summary>Resolves a data.dataset reference: a toy mixture name, or anything <see cref="DatasetLoader"/> understands.</summary>
+public static class TrainingSets
+{
+    public static ITrainingSet Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null) =>
+        ToyMixture.TryGet(reference) ?? (ITrainingSet)DatasetLoader.Load(reference, split, cache);
+}

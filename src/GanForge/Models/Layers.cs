@@ -1,0 +1,70 @@
+using GanForge.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GanForge.Models;
+
+/// <summary>Discriminator layers built by option: spectrally normalised or plain, and the selectable normalisation.</summary>
+public static class Layers
+{
+    public static IReadOnlyList<string> Normalizations { get; } = ["none", "batch", "instance", "layer"];
+
+    public static Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, long kernel, long stride, long padding, bool spectral, bool bias = true) =>
+        spectral
+            ? new SpectralConv2d(inChannels, outChannels, kernel, stride, padding, bias)
+            : nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
+
+    public static Module<Tensor, Tensor> Linear(long inFeatures, long outFeatures, bool spectral, bool bias = true) =>
+        spectral ? new SpectralLinear(inFeatures, outFeatures, bias) : nn.Linear(inFeatures, outFeatures, hasBias: bias);
+
+    /// <summary>
+    /// Normalisation of a (B, C, H, W) feature map: batch (statistics over the batch), instance (per image and
+    /// channel), layer (per image over C, H, W: GroupNorm with one group) or none. Critics trained with a
+    /// gradient penalty must not use batch: the penalty is defined per example.
+    /// </summary>
+    public static Module<Tensor, Tensor> Normalization2d(string kind, long channels) => kind switch
+    {
+        "batch" => BatchNorm2d(channels),
+        "instance" => InstanceNorm2d(channels, affine: true),
+        "layer" => GroupNorm(1, channels),
+        "none" => Identity(),
+        _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
+    };
+
+    /// <summary>Normalisation of a (B, F) vector: batch, layer or none (instance norm has no meaning there).</summary>
+    public static Module<Tensor, Tensor> Normalization1d(string kind, long features) => kind switch
+    {
+        "batch" => BatchNorm1d(features),
+        "layer" or "instance" => LayerNorm(features),
+        "none" => Identity(),
+        _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
+    };
+}
+
+/// <summary>
+/// Minibatch standard deviation (Karras et al. 2018, §3): appends one feature map holding the average over
+/// features of the per-feature standard deviation across a group of images, so D can see a batch's
+/// diversity and penalise a collapsed generator. Groups of <c>groupSize</c> images (or the whole batch when
+/// it does not divide).
+/// </summary>
+public sealed class MinibatchStdDev : Module<Tensor, Tensor>
+{
+    private readonly long groupSize;
+
+    public MinibatchStdDev(long groupSize = 4) : base(nameof(MinibatchStdDev)) => this.groupSize = groupSize;
+
+    public override Tensor forward(Tensor x)
+    {
+        var batch = x.shape[0];
+        var group = batch % groupSize == 0 ? Math.Min(groupSize, batch) : batch;
+        var rest = x.shape.Skip(1).ToArray();
+        var grouped = x.view([group, batch / group, .. rest]);                 // (G, B/G, ...)
+        var std = (grouped.var(0, unbiased: false) + 1e-8).sqrt();             // (B/G, ...)
+        var perGroup = std.flatten(1).mean([1]);                                // (B/G)
+        var feature = perGroup.repeat(group);                                   // (B): image i is in group i mod B/G
+        var shape = rest.ToArray();
+        shape[0] = 1;
+        return cat([x, feature.view([batch, .. Enumerable.Repeat(1L, rest.Length)]).expand([batch, .. shape])], 1);
+    }
+}
