@@ -17,6 +17,8 @@ public static class GanForgeCli
             SampleCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
+            RecipesCommand.Create(),
+            BenchCommand.Create(),
         };
 
     /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>

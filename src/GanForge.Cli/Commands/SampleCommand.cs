@@ -17,16 +17,24 @@ internal static class SampleCommand
         };
         var seed = new Option<long>("--seed") { Description = "Seed of the latent vectors; the same seed gives the same images.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("sample", "Generate images from a trained generator.") { checkpoint, count, output, seed, device };
+        var label = new Option<int?>("--label") { Description = "Conditional models: generate only this class." };
+        var perClass = new Option<int?>("--per-class") { Description = "Conditional models: this many samples of each class, in class order (overrides --count)." };
+        var command = new Command("sample", "Generate images from a trained generator; .npy output of a conditional model also writes NAME.labels.npy.")
+        {
+            checkpoint, count, output, seed, device, label, perClass,
+        };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var n = parse.GetValue(count);
             if (n <= 0) throw new ArgumentException($"--count is {n}; expected a positive number of images.");
+            if (parse.GetValue(perClass) is <= 0) throw new ArgumentException($"--per-class is {parse.GetValue(perClass)}; expected a positive number.");
+            if (parse.GetValue(label) is not null && parse.GetValue(perClass) is not null) throw new ArgumentException("--label and --per-class exclude each other.");
             var path = parse.GetValue(output)!;
             if (Path.GetExtension(path).ToLowerInvariant() is not (".png" or ".npy" or ".idx"))
                 throw new ArgumentException($"--out '{path}' has an unsupported extension; expected .png, .npy or .idx.");
             using var generator = TrainedGenerator.Load(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
-            generator.WriteSamples(n, parse.GetValue(seed), path);
+            if (parse.GetValue(perClass) is { } k) n = k * Math.Max(generator.ClassCount, 1);
+            generator.WriteSamples(n, parse.GetValue(seed), path, parse.GetValue(label), parse.GetValue(perClass));
             AnsiConsole.MarkupLineInterpolated($"Wrote {n} samples ({generator.Shape}, {generator.Header.Config.Model.Name}, step {generator.Header.Position.Step}) to {path}");
             return 0;
         }));

@@ -44,12 +44,56 @@ internal static class TrainCommand
             (c, v) => c with { Model = c.Model with { GeneratorActivation = v } }, ["relu", "leaky-relu"]);
         AddOptional<double>("--d-dropout", "Dropout in the dcgan28 discriminators (default: the model's own, dcgan28 0.3, dcgan28-small 0).",
             (c, v) => c with { Model = c.Model with { DiscriminatorDropout = v } });
-        Add("--objective", "GAN objective.", defaults.Objective.Name,
+        Add("--spectral-norm", "Spectral normalisation in every D layer (Miyato et al. 2018).", defaults.Model.SpectralNorm,
+            (c, v) => c with { Model = c.Model with { SpectralNorm = v } });
+        Add<string?>("--d-norm", "D normalisation: none, batch, instance or layer (default: the model's own).", null,
+            (c, v) => c with { Model = c.Model with { DNorm = v } }, [.. Models.Layers.Normalizations]);
+        Add("--minibatch-stddev", "Minibatch standard-deviation feature before D's last layer (Karras et al. 2018).", defaults.Model.MinibatchStddev,
+            (c, v) => c with { Model = c.Model with { MinibatchStddev = v } });
+        Add("--pack", "PacGAN: D judges this many samples at once (Lin et al. 2018); 1 = off.", defaults.Model.Pack,
+            (c, v) => c with { Model = c.Model with { Pack = v } });
+        Add("--conditioning", "Conditional model: none, concat, projection or acgan (needs labelled data).", defaults.Model.Conditioning,
+            (c, v) => c with { Model = c.Model with { Conditioning = v } }, [.. Models.ModelZoo.Conditionings]);
+        Add("--objective", "GAN objective (see README: Objectives).", defaults.Objective.Name,
             (c, v) => c with { Objective = c.Objective with { Name = v } }, [.. Objectives.ObjectiveFactory.Names]);
-        Add("--lr-g", "Generator learning rate (Adam).", defaults.Optimizer.LrG, (c, v) => c with { Optimizer = c.Optimizer with { LrG = v } });
-        Add("--lr-d", "Discriminator learning rate (Adam).", defaults.Optimizer.LrD, (c, v) => c with { Optimizer = c.Optimizer with { LrD = v } });
+        Add("--real-label", "D's target for real images (0.9 = one-sided label smoothing); classifier objectives.", defaults.Objective.RealLabel,
+            (c, v) => c with { Objective = c.Objective with { RealLabel = v } });
+        Add("--fake-label", "D's target for fakes (e.g. 0.1 with --real-label 0.9 = two-sided smoothing).", defaults.Objective.FakeLabel,
+            (c, v) => c with { Objective = c.Objective with { FakeLabel = v } });
+        Add("--label-flip", "Probability of swapping an example's real/fake target for D.", defaults.Objective.LabelFlip,
+            (c, v) => c with { Objective = c.Objective with { LabelFlip = v } });
+        AddOptional<double>("--gp", "λ of the WGAN-GP gradient penalty (default: 10 for wgan-gp, off otherwise).",
+            (c, v) => c with { Objective = c.Objective with { GradientPenalty = v } });
+        Add("--r1", "γ of the R1 penalty on real data; 0 = off.", defaults.Objective.R1Gamma, (c, v) => c with { Objective = c.Objective with { R1Gamma = v } });
+        AddOptional<double>("--clip", "WGAN weight clipping c (default: 0.01 for wgan, off otherwise).",
+            (c, v) => c with { Objective = c.Objective with { WeightClip = v } });
+        Add("--feature-matching", "Weight of feature matching added to G's loss; 0 = off.", defaults.Objective.FeatureMatching,
+            (c, v) => c with { Objective = c.Objective with { FeatureMatching = v } });
+        Add("--optimizer", "adam or rmsprop.", defaults.Optimizer.Name, (c, v) => c with { Optimizer = c.Optimizer with { Name = v } }, ["adam", "rmsprop"]);
+        Add("--lr-g", "Generator learning rate.", defaults.Optimizer.LrG, (c, v) => c with { Optimizer = c.Optimizer with { LrG = v } });
+        Add("--lr-d", "Discriminator learning rate (different from --lr-g: TTUR).", defaults.Optimizer.LrD, (c, v) => c with { Optimizer = c.Optimizer with { LrD = v } });
         Add("--beta1", "Adam β1.", defaults.Optimizer.Beta1, (c, v) => c with { Optimizer = c.Optimizer with { Beta1 = v } });
         Add("--beta2", "Adam β2.", defaults.Optimizer.Beta2, (c, v) => c with { Optimizer = c.Optimizer with { Beta2 = v } });
+        Add("--schedule", "Learning-rate schedule: constant, step, exponential or linear (to 0).", defaults.Optimizer.Schedule,
+            (c, v) => c with { Optimizer = c.Optimizer with { Schedule = v } }, [.. LearningRateSchedule.Names]);
+        Add("--schedule-step", "Steps between decays of the step schedule.", defaults.Optimizer.ScheduleStepSize,
+            (c, v) => c with { Optimizer = c.Optimizer with { ScheduleStepSize = v } });
+        Add("--schedule-gamma", "Decay factor of the step and exponential schedules.", defaults.Optimizer.ScheduleGamma,
+            (c, v) => c with { Optimizer = c.Optimizer with { ScheduleGamma = v } });
+        Add("--warmup-steps", "Linear learning-rate warm-up over the first N steps.", defaults.Optimizer.WarmupSteps,
+            (c, v) => c with { Optimizer = c.Optimizer with { WarmupSteps = v } });
+        AddOptional<double>("--grad-clip-norm", "Clip each network's gradient to this total L2 norm.",
+            (c, v) => c with { Optimizer = c.Optimizer with { GradClipNorm = v } });
+        AddOptional<double>("--grad-clip-value", "Clamp every gradient element into [-v, v].",
+            (c, v) => c with { Optimizer = c.Optimizer with { GradClipValue = v } });
+        Add("--l2-g", "λ of the L2 weight regularisation of G.", defaults.Optimizer.L2G, (c, v) => c with { Optimizer = c.Optimizer with { L2G = v } });
+        Add("--l2-d", "λ of the L2 weight regularisation of D.", defaults.Optimizer.L2D, (c, v) => c with { Optimizer = c.Optimizer with { L2D = v } });
+        Add("--d-only-steps", "Warm-up: train only D for the first N steps.", defaults.Training.DOnlySteps,
+            (c, v) => c with { Training = c.Training with { DOnlySteps = v } });
+        Add("--instance-noise", "σ of Gaussian noise added to D's inputs, annealed linearly to 0.", defaults.Training.InstanceNoise,
+            (c, v) => c with { Training = c.Training with { InstanceNoise = v } });
+        AddOptional<long>("--instance-noise-steps", "Steps over which the instance noise anneals (default: the whole run).",
+            (c, v) => c with { Training = c.Training with { InstanceNoiseSteps = v } });
         Add("--batch-size", "Images per batch.", defaults.Training.BatchSize, (c, v) => c with { Training = c.Training with { BatchSize = v } });
         Add("--steps", "Generator steps to train for.", defaults.Training.Steps, (c, v) => c with { Training = c.Training with { Steps = v } });
         AddOptional<int>("--epochs", "Passes over the data (overrides --steps).", (c, v) => c with { Training = c.Training with { Epochs = v } });
@@ -70,6 +114,9 @@ internal static class TrainCommand
             (c, v) => c with { Output = c.Output with { KeepCheckpoints = v } });
 
         var configFile = new Option<string?>("--config") { Description = "A config JSON file (as written to config.json); options given on the command line override it." };
+        var recipe = new Option<string?>("--recipe") { Description = "Start from a named recipe (see 'ganforge recipes'); options given on the command line override it." };
+        recipe.AcceptOnlyFromAmong([.. Recipes.Names]);
+        command.Add(recipe);
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest checkpoint (other options are ignored)." };
         command.Add(configFile);
@@ -79,7 +126,11 @@ internal static class TrainCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             if (parse.GetValue(resume) is { } runPath) return Train(() => Trainer.Resume(runPath, LoadData));
-            var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file) : new RunConfig();
+            if (parse.GetValue(configFile) is not null && parse.GetValue(recipe) is not null)
+                throw new ConfigException("--config and --recipe exclude each other: a config file already holds every setting.");
+            var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file)
+                : parse.GetValue(recipe) is { } name ? Recipes.Get(name).Config
+                : new RunConfig();
             foreach (var o in overrides)
             {
                 if (parse.GetResult(o.Option) is { Implicit: false }) config = o.Apply(parse, config);

@@ -16,13 +16,15 @@ public static class SpectralNorm
     internal static Tensor Sigma(Tensor weight, Tensor u, bool updateU)
     {
         var matrix = weight.flatten(1);                                   // (out, in·k·k)
-        Tensor v;
+        Tensor v, left;
         using (no_grad())
         {
             v = functional.normalize(matrix.t().mv(u), dim: 0, eps: 1e-12);
             if (updateU) u.copy_(functional.normalize(matrix.mv(v), dim: 0, eps: 1e-12));
+            // A copy: D may run again before this graph's backward (gradient penalty), updating u in place.
+            left = u.clone();
         }
-        return u.dot(matrix.mv(v));
+        return left.dot(matrix.mv(v));
     }
 
     internal static Tensor InitialU(long rows) => functional.normalize(randn(rows), dim: 0, eps: 1e-12);

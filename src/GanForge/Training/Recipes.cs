@@ -1,0 +1,80 @@
+namespace GanForge.Training;
+
+/// <summary>A known-good combination of settings, with the paper it follows.</summary>
+public sealed record Recipe(string Name, string Description, string Source, RunConfig Config);
+
+/// <summary>
+/// Named recipes for <c>ganforge train --recipe NAME</c>. Each is a full typed config (defaults elsewhere),
+/// so options given on the command line still override it and config.json records what ran.
+/// </summary>
+public static class Recipes
+{
+    private static readonly RunConfig Base = new();
+
+    public static IReadOnlyList<Recipe> All { get; } =
+    [
+        new("dcgan", "DCGAN: non-saturating loss, Adam 2e-4 β1 0.5, batch 128, ReLU G, BatchNorm in G and D, no EMA",
+            "Radford et al. 2016, §4",
+            Base with
+            {
+                Model = Base.Model with { Name = "dcgan28", GeneratorActivation = "relu", DiscriminatorDropout = 0, DNorm = "batch" },
+                Training = Base.Training with { BatchSize = 128, GeneratorEmaDecay = 0 },
+            }),
+        new("wgan", "WGAN: Wasserstein loss, weight clipping c = 0.01, RMSprop 5e-5, n_critic 5, batch 64",
+            "Arjovsky et al. 2017, Algorithm 1",
+            Base with
+            {
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "batch" },
+                Objective = Base.Objective with { Name = "wgan" },
+                Optimizer = Base.Optimizer with { Name = "rmsprop", LrG = 5e-5, LrD = 5e-5 },
+                Training = Base.Training with { DStepsPerGStep = 5 },
+            }),
+        new("wgan-gp", "WGAN-GP: gradient penalty λ = 10 (α per example), Adam 1e-4 β (0.5, 0.9), n_critic 5, layer norm in the critic",
+            "Gulrajani et al. 2017, Algorithm 1",
+            Base with
+            {
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "layer" },
+                Objective = Base.Objective with { Name = "wgan-gp" },
+                Optimizer = Base.Optimizer with { LrG = 1e-4, LrD = 1e-4, Beta1 = 0.5, Beta2 = 0.9 },
+                Training = Base.Training with { DStepsPerGStep = 5 },
+            }),
+        new("lsgan", "LSGAN: least-squares loss (a = 0, b = c = 1), Adam 2e-4 β1 0.5, BatchNorm in D",
+            "Mao et al. 2017, §3.2",
+            Base with
+            {
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "batch" },
+                Objective = Base.Objective with { Name = "lsgan" },
+            }),
+        new("sngan-hinge", "SNGAN: spectral norm in every D layer, hinge loss, Adam 2e-4 β (0, 0.9), n_dis 5",
+            "Miyato et al. 2018, Table 1 (setting of the CIFAR hinge runs)",
+            Base with
+            {
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, SpectralNorm = true },
+                Objective = Base.Objective with { Name = "hinge" },
+                Optimizer = Base.Optimizer with { Beta1 = 0, Beta2 = 0.9 },
+                Training = Base.Training with { DStepsPerGStep = 5 },
+            }),
+        new("cgan", "Conditional GAN: label embedding into G, projection discriminator, on the default model",
+            "Mirza & Osindero 2014; Miyato & Koyama 2018",
+            Base with { Model = Base.Model with { Conditioning = "projection" } }),
+        new("acgan", "AC-GAN: label embedding into G, auxiliary classifier head on D, class loss weight 1",
+            "Odena et al. 2017",
+            Base with { Model = Base.Model with { Conditioning = "acgan" } }),
+        new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN4 with minibatch stddev, MLPs, large batches",
+            "Lin et al. 2018 (PacGAN), §5.1 setting; tuned here, see README",
+            Base with
+            {
+                Data = Base.Data with { Dataset = "grid25" },
+                Model = Base.Model with { Name = "mlp-toy", LatentDim = 2, Pack = 4 },
+                Optimizer = Base.Optimizer with { LrG = 1e-4, LrD = 1e-4, Beta1 = 0.5, Beta2 = 0.999 },
+                Training = Base.Training with { BatchSize = 512, Steps = 4000, GeneratorEmaDecay = 0 },
+                Output = Base.Output with { SampleEvery = 1000, CheckpointEvery = 4000, LogEvery = 100 },
+            }),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(r => r.Name)];
+
+    public static Recipe Get(string name) =>
+        All.FirstOrDefault(r => r.Name == name)
+        ?? throw new ConfigException($"Recipe '{name}' is not known; expected one of {string.Join(", ", Names)} (see 'ganforge recipes').");
+}
