@@ -58,7 +58,7 @@ internal static class BenchCommand
             AnsiConsole.Write(table);
             Directory.CreateDirectory(folder);
             var summaryPath = Path.Combine(folder, "modes-benchmark.json");
-            AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(new { config, summaries, runs = allRuns }, RunConfig.Json));
+            AtomicFile.WriteAllText(summaryPath, JsonSerializer.Serialize(new { config, summaries, runs = allRuns }, ModeCollapseBenchmark.Json));
             Console.WriteLine($"Summary: {summaryPath}");
             return 0;
         }));

@@ -25,6 +25,9 @@ public static class ModeCollapseBenchmark
 {
     public const int EvaluationSamples = 2500;
 
+    /// <summary>JSON for results: the reverse KL is ∞ when a run has no high-quality sample.</summary>
+    public static readonly JsonSerializerOptions Json = new(RunConfig.Json) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>The share of high-quality samples the goal asks for.</summary>
     public const double HighQualityGoal = 0.95;
 
@@ -56,7 +59,7 @@ public static class ModeCollapseBenchmark
         var stats = data.Evaluate(samples);
         var plot = Path.Combine(result.Run.Path, "modes.png");
         ScatterPlot.SavePng(samples, data.Centres, plot);
-        AtomicFile.WriteAllText(Path.Combine(result.Run.Path, "modes.json"), JsonSerializer.Serialize(stats, RunConfig.Json));
+        AtomicFile.WriteAllText(Path.Combine(result.Run.Path, "modes.json"), JsonSerializer.Serialize(stats, Json));
         return new ModeBenchmarkRun(data.Name, seed, stats, result.Run.Path, plot, clock.Elapsed.TotalSeconds);
     }
 

@@ -150,4 +150,54 @@ public sealed class CliTests : IDisposable
             Environment.SetEnvironmentVariable(DataCache.RootVariable, previous);
         }
     }
+
+    [Fact]
+    public void Recipes_are_listed_and_train_starts_from_one_with_overrides()
+    {
+        var (exit, output, _) = Run("recipes");
+        Assert.Equal(0, exit);
+        foreach (var name in new[] { "dcgan", "wgan", "wgan-gp", "lsgan", "sngan-hinge", "cgan", "acgan", "pacgan-toy" }) Assert.Contains(name, output);
+
+        var (trainExit, json, _) = Run("train", "--recipe", "wgan-gp", "--seed", "4", "--dry-run");
+        Assert.Equal(0, trainExit);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("wgan-gp", doc.RootElement.GetProperty("objective").GetProperty("name").GetString());
+        Assert.Equal(5, doc.RootElement.GetProperty("training").GetProperty("d_steps_per_g_step").GetInt32());
+        Assert.Equal(4, doc.RootElement.GetProperty("training").GetProperty("seed").GetInt32());
+
+        var (badExit, _, error) = Run("train", "--recipe", "wgan-gp", "--d-norm", "batch", "--dry-run");
+        Assert.Equal(1, badExit);
+        Assert.Contains("model.d_norm", error);
+    }
+
+    [Fact]
+    public void Mode_benchmark_trains_each_seed_and_writes_a_summary_and_plots()
+    {
+        var runs = temp.File("bench");
+        var (exit, output, error) = Run("bench", "modes", "--dataset", "ring8", "--seeds", "2", "--steps", "3", "--runs", runs);
+        Assert.True(exit == 0, error);
+        Assert.Contains("ring8 seed 1:", output);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(runs, "modes-benchmark.json")));
+        var ring = summary.RootElement.GetProperty("summaries")[0];
+        Assert.Equal(2, ring.GetProperty("seeds").GetInt32());
+        Assert.Equal(8, ring.GetProperty("mode_count").GetInt32());
+        Assert.Equal(2, Directory.GetFiles(runs, "modes.png", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
+    public void Sample_per_class_writes_labels_beside_the_npy_and_refuses_labels_for_plain_models()
+    {
+        var runs = temp.File("runs");
+        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--conditioning", "concat", "--limit", "64",
+            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
+        var run = Directory.GetDirectories(runs).Single();
+        var npy = temp.File("s.npy");
+        var (exit, _, error) = Run("sample", "-c", run, "--per-class", "3", "-o", npy);
+        Assert.True(exit == 0, error);
+        Assert.Equal([30L, 1, 28, 28], NpyFile.ReadHeader(npy).Shape);
+        Assert.Equal([30L], NpyFile.ReadHeader(temp.File("s.labels.npy")).Shape);
+        var (badExit, _, badError) = Run("sample", "-c", run, "--label", "12", "-o", temp.File("x.png"));
+        Assert.Equal(1, badExit);
+        Assert.Contains("--label 12", badError);
+    }
 }
