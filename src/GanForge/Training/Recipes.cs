@@ -60,15 +60,15 @@ public static class Recipes
         new("acgan", "AC-GAN: label embedding into G, auxiliary classifier head on D, class loss weight 1",
             "Odena et al. 2017",
             Base with { Model = Base.Model with { Conditioning = "acgan" } }),
-        new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN4 with minibatch stddev, MLPs, large batches",
-            "Lin et al. 2018 (PacGAN), §5.1 setting; tuned here, see README",
+        new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
+            "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Base with
             {
                 Data = Base.Data with { Dataset = "grid25" },
-                Model = Base.Model with { Name = "mlp-toy", LatentDim = 2, Pack = 4 },
-                Optimizer = Base.Optimizer with { LrG = 1e-4, LrD = 1e-4, Beta1 = 0.5, Beta2 = 0.999 },
-                Training = Base.Training with { BatchSize = 512, Steps = 4000, GeneratorEmaDecay = 0 },
-                Output = Base.Output with { SampleEvery = 1000, CheckpointEvery = 4000, LogEvery = 100 },
+                Model = Base.Model with { Name = "mlp-toy", LatentDim = 2, Ngf = 256, Ndf = 256, Pack = 2 },
+                Optimizer = Base.Optimizer with { LrG = 1e-3, LrD = 1e-3, Schedule = "linear" },
+                Training = Base.Training with { BatchSize = 256, Steps = 10000, GeneratorEmaDecay = 0 },
+                Output = Base.Output with { SampleEvery = 2500, CheckpointEvery = 10000, LogEvery = 100 },
             }),
     ];
 
