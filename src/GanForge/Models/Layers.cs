@@ -23,23 +23,38 @@ public static class Layers
     /// channel), layer (per image over C, H, W: GroupNorm with one group) or none. Critics trained with a
     /// gradient penalty must not use batch: the penalty is defined per example.
     /// </summary>
-    public static Module<Tensor, Tensor> Normalization2d(string kind, long channels) => kind switch
+    public static Module<Tensor, Tensor> Normalization2d(string kind, long channels) => StartAsIdentity(kind switch
     {
         "batch" => BatchNorm2d(channels),
         "instance" => InstanceNorm2d(channels, affine: true),
         "layer" => GroupNorm(1, channels),
         "none" => Identity(),
         _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
-    };
+    });
 
     /// <summary>Normalisation of a (B, F) vector: batch, layer or none (instance norm has no meaning there).</summary>
-    public static Module<Tensor, Tensor> Normalization1d(string kind, long features) => kind switch
+    public static Module<Tensor, Tensor> Normalization1d(string kind, long features) => StartAsIdentity(kind switch
     {
         "batch" => BatchNorm1d(features),
         "layer" or "instance" => LayerNorm(features),
         "none" => Identity(),
         _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
-    };
+    });
+
+    /// <summary>
+    /// Sets the affine scale to 1 and shift to 0: TorchSharp 0.107's GroupNorm leaves its weight uninitialised
+    /// (measured: NaN or garbage in a fresh module), so no normalisation is trusted to start as the identity.
+    /// </summary>
+    private static Module<Tensor, Tensor> StartAsIdentity(Module<Tensor, Tensor> norm)
+    {
+        using var _ = no_grad();
+        foreach (var (name, p) in norm.named_parameters())
+        {
+            if (name == "weight") p.fill_(1);
+            else if (name == "bias") p.zero_();
+        }
+        return norm;
+    }
 }
 
 /// <summary>

@@ -99,7 +99,12 @@ public sealed partial class RunDirectory
             ? File.ReadAllLines(MetricsPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<TrainingMetrics>(l, MetricsJson)!).ToList()
             : [];
 
-    internal static readonly JsonSerializerOptions MetricsJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    /// <summary>A diverging run's losses can be NaN or ∞: metrics.jsonl records them as "NaN" / "Infinity" rather than failing.</summary>
+    internal static readonly JsonSerializerOptions MetricsJson = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     [GeneratedRegex(@"^(\d{5,})-")]
     private static partial Regex RunNumber();

@@ -103,6 +103,21 @@ public sealed class LayersTests
         Assert.Contains(d.modules(), m => m is SpectralConv2d or SpectralLinear);
     }
 
+    [Theory]
+    [InlineData("layer")]
+    [InlineData("instance")]
+    [InlineData("batch")]
+    public void Normalisations_start_as_the_identity_affine_map(string kind)
+    {
+        // TorchSharp's GroupNorm leaves its weight uninitialised; several fresh modules make garbage show.
+        for (var i = 0; i < 20; i++)
+        {
+            using var norm = Layers.Normalization2d(kind, 16);
+            foreach (var (name, p) in norm.named_parameters())
+                Assert.True(p.eq(name == "weight" ? 1f : 0f).all().item<bool>(), $"{kind} {name}");
+        }
+    }
+
     [Fact]
     public void Gradient_penalties_refuse_a_batchnorm_critic()
     {

@@ -48,7 +48,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
         }, steps: 4);
         using var trainer = Trainer.Start(config, Data(config));
         var metrics = trainer.Run().Run.ReadMetrics();
-        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss) && double.IsFinite(m.GLoss)));
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss) && double.IsFinite(m.GLoss), m.ToString()));
     }
 
     [Fact]
