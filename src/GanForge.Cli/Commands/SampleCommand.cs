@@ -33,8 +33,7 @@ internal static class SampleCommand
             if (Path.GetExtension(path).ToLowerInvariant() is not (".png" or ".npy" or ".idx"))
                 throw new ArgumentException($"--out '{path}' has an unsupported extension; expected .png, .npy or .idx.");
             using var generator = TrainedGenerator.Load(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
-            if (parse.GetValue(perClass) is { } k) n = k * Math.Max(generator.ClassCount, 1);
-            generator.WriteSamples(n, parse.GetValue(seed), path, parse.GetValue(label), parse.GetValue(perClass));
+            n = generator.WriteSamples(n, parse.GetValue(seed), path, parse.GetValue(label), parse.GetValue(perClass));
             AnsiConsole.MarkupLineInterpolated($"Wrote {n} samples ({generator.Shape}, {generator.Header.Config.Model.Name}, step {generator.Header.Position.Step}) to {path}");
             return 0;
         }));

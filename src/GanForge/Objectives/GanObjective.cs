@@ -110,6 +110,8 @@ public abstract class ClassifierObjective(ObjectiveConfig config) : GanObjective
 
     protected override Tensor AdversarialDiscriminatorLoss(DiscriminatorInputs inputs)
     {
+        // Plain 1/0 targets (the default) need no target tensors: the same value in fewer kernels every step.
+        if (Config is { RealLabel: 1, FakeLabel: 0, LabelFlip: 0 }) return GanLosses.DiscriminatorLoss(inputs.RealLogits, inputs.FakeLogits);
         var (real, fake) = Targets(inputs);
         return GanLosses.BinaryCrossEntropy(inputs.RealLogits, real) + GanLosses.BinaryCrossEntropy(inputs.FakeLogits, fake);
     }

@@ -117,7 +117,8 @@ public sealed class TrainedGenerator : IDisposable
     /// Conditional generators draw <paramref name="perClass"/> per class, or all of class <paramref name="label"/>,
     /// or cycle through the classes.
     /// </summary>
-    public void WriteSamples(int count, long seed, string path, int? label = null, int? perClass = null)
+    /// <returns>The number of samples written (<paramref name="perClass"/> × classes when per-class).</returns>
+    public int WriteSamples(int count, long seed, string path, int? label = null, int? perClass = null)
     {
         using var scope = NewDisposeScope();
         if (perClass is { } n) count = n * Math.Max(ClassCount, 1);
@@ -140,6 +141,7 @@ public sealed class TrainedGenerator : IDisposable
             default:
                 throw new ArgumentException($"Output '{path}' has an unsupported extension; expected .png, .npy or .idx.");
         }
+        return count;
     }
 
     /// <summary>Where the labels of a conditional .npy sample go: <c>x.npy</c> → <c>x.labels.npy</c>.</summary>
