@@ -22,6 +22,11 @@ public static class GanForgeCli
         };
 
     /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>
-    public static int Run(string[] args) =>
-        Build().Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    public static int Run(string[] args)
+    {
+        var parse = Build().Parse(args);
+        // A bad option value gets its one-line message, not the whole help text after it.
+        if (parse.Action is System.CommandLine.Invocation.ParseErrorAction error) error.ShowHelp = false;
+        return parse.Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
 }

@@ -165,6 +165,11 @@ public sealed class CliTests : IDisposable
         Assert.Equal(5, doc.RootElement.GetProperty("training").GetProperty("d_steps_per_g_step").GetInt32());
         Assert.Equal(4, doc.RootElement.GetProperty("training").GetProperty("seed").GetInt32());
 
+        var (unknownExit, unknownOut, unknownError) = Run("train", "--recipe", "nope", "--dry-run");
+        Assert.Equal(1, unknownExit);
+        Assert.Contains("'nope' not recognized", unknownError);
+        Assert.DoesNotContain("Usage", unknownOut + unknownError);
+
         var (badExit, _, error) = Run("train", "--recipe", "wgan-gp", "--d-norm", "batch", "--dry-run");
         Assert.Equal(1, badExit);
         Assert.Contains("model.d_norm", error);
