@@ -15,6 +15,7 @@ public static class GanForgeCli
             new VersionOption(),
             TrainCommand.Create(),
             SampleCommand.Create(),
+            EvalCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
             RecipesCommand.Create(),

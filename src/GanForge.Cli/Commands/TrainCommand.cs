@@ -110,6 +110,9 @@ internal static class TrainCommand
         Add("--sample-every", "Steps between sample grids.", defaults.Output.SampleEvery, (c, v) => c with { Output = c.Output with { SampleEvery = v } });
         Add("--checkpoint-every", "Steps between checkpoints.", defaults.Output.CheckpointEvery, (c, v) => c with { Output = c.Output with { CheckpointEvery = v } });
         Add("--log-every", "Steps between metrics lines.", defaults.Output.LogEvery, (c, v) => c with { Output = c.Output with { LogEvery = v } });
+        Add("--eval-every", "Steps between evaluations (FD, KID, IS, precision/recall, … in metrics.jsonl; best FD kept as checkpoints/best.ckpt); 0 = off.",
+            defaults.Output.EvalEvery, (c, v) => c with { Output = c.Output with { EvalEvery = v } });
+        Add("--eval-count", "Samples per evaluation during training.", defaults.Output.EvalCount, (c, v) => c with { Output = c.Output with { EvalCount = v } });
         Add("--keep-checkpoints", "How many of the newest checkpoints to keep.", defaults.Output.KeepCheckpoints,
             (c, v) => c with { Output = c.Output with { KeepCheckpoints = v } });
 
@@ -189,13 +192,24 @@ internal static class TrainCommand
             Console.WriteLine($"  last: D loss {m.DLoss:F3}, G loss {m.GLoss:F3}, D(x) {m.DReal:F2}, D(G(z)) {m.DFake:F2}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
         Console.WriteLine($"  samples:    {result.LastSampleGrid}");
         Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
+        if (result.Best is { } best)
+            Console.WriteLine($"  best FD {best.Eval.Fd:F2} at step {best.Step}: {result.Run.BestCheckpointPath}");
     }
+
+    private static string Describe(Evaluation.MetricSet m) =>
+        $"FD {m.Fd:F2} · KID×10³ {1e3 * m.KidMean:F2} · precision {m.Precision:F3} · recall {m.Recall:F3}" +
+        (m.IsMean is { } inception ? $" · IS {inception:F2}" : "") + (m.Classes is { } c ? $" · modes {c.Modes}/{c.Histogram.Length}" : "");
 
     private static string Describe(TrainingMetrics m) =>
         $"step {m.Step} · D {m.DLoss:F3} · G {m.GLoss:F3} · D(x) {m.DReal:F2} · D(G(z)) {m.DFake:F2} · {m.ImagesPerSecond:F0} img/s";
 
     private sealed class ProgressObserver(ProgressTask task) : ITrainingObserver
     {
+        public void OnMessage(string text) => AnsiConsole.WriteLine(text);
+
+        public void OnEvaluation(long step, Evaluation.MetricSet metrics, bool best) =>
+            AnsiConsole.WriteLine($"eval at step {step}: {Describe(metrics)}{(best ? " (best)" : "")}");
+
         public void OnMetrics(TrainingMetrics metrics)
         {
             task.Value = metrics.Step;
@@ -216,6 +230,11 @@ internal static class TrainCommand
             every = Math.Max(1, totalSteps / 20);
             lastPrinted = startStep;
         }
+
+        public void OnMessage(string text) => Console.WriteLine(text);
+
+        public void OnEvaluation(long step, Evaluation.MetricSet metrics, bool best) =>
+            Console.WriteLine($"eval at step {step}: {Describe(metrics)}{(best ? " (best)" : "")}");
 
         public void OnMetrics(TrainingMetrics metrics)
         {

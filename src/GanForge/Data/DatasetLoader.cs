@@ -18,6 +18,7 @@ public static class DatasetLoader
     {
         if (string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase))
             return EmbeddedMnist.Load(split);
+        if (StackedMnist.IsStacked(reference)) return StackedMnist.Load(reference, split, cache);
 
         if (DatasetCatalog.Find(reference) is { } known)
         {
@@ -31,7 +32,17 @@ public static class DatasetLoader
         if (Directory.Exists(reference)) return LoadFolder(reference, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(reference))), split);
         if (File.Exists(reference)) return LoadImageFile(reference);
         throw new DataFormatException(
-            $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}) nor an existing folder or IDX file.");
+            $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}, {StackedMnist.Name}, {StackedMnist.EmbeddedName}) nor an existing folder or IDX file.");
+    }
+
+    /// <summary>The test split of a dataset, or null when it has none (a single IDX file, or a folder without t10k files).</summary>
+    public static ImageDataset? TryLoadTest(string reference, DataCache? cache = null)
+    {
+        var named = string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase)
+            || StackedMnist.IsStacked(reference) || DatasetCatalog.Find(reference) is not null;
+        if (!named && Directory.Exists(reference) && FindEither(reference, "t10k-images-idx3-ubyte") is null) return null;
+        if (!named && !Directory.Exists(reference) && File.Exists(reference)) return null;
+        return Load(reference, DataSplit.Test, cache);
     }
 
     private static ImageDataset LoadFolder(string folder, string name, DataSplit split)

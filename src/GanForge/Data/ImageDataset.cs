@@ -6,7 +6,7 @@ namespace GanForge.Data;
 /// </summary>
 public sealed class ImageDataset : ITrainingSet
 {
-    public ImageDataset(string name, byte[] pixels, int count, int channels, int height, int width, int[]? labels = null)
+    public ImageDataset(string name, byte[] pixels, int count, int channels, int height, int width, int[]? labels = null, int? classCount = null)
     {
         if ((long)count * channels * height * width != pixels.LongLength)
             throw new ArgumentException($"{pixels.LongLength} pixel bytes do not make {count} images of {channels}×{height}×{width}.", nameof(pixels));
@@ -19,7 +19,7 @@ public sealed class ImageDataset : ITrainingSet
         Height = height;
         Width = width;
         Labels = labels;
-        ClassCount = labels is { Length: > 0 } ? labels.Max() + 1 : 0;
+        ClassCount = classCount ?? (labels is { Length: > 0 } ? labels.Max() + 1 : 0);
     }
 
     public string Name { get; }
@@ -70,7 +70,7 @@ public sealed class ImageDataset : ITrainingSet
     {
         if (count >= Count) return this;
         var imageSize = Channels * Height * Width;
-        return new ImageDataset(Name, Pixels.AsSpan(0, count * imageSize).ToArray(), count, Channels, Height, Width, Labels?[..count]);
+        return new ImageDataset(Name, Pixels.AsSpan(0, count * imageSize).ToArray(), count, Channels, Height, Width, Labels?[..count], ClassCount);
     }
 }
 

@@ -34,6 +34,32 @@ public static class NpyFile
         });
     }
 
+    /// <summary>Reads an .npy file of float32, float64, uint8, int32 or int64 values (little-endian, C order) into a CPU tensor.</summary>
+    /// <exception cref="InvalidDataException">Not an .npy file, an unsupported dtype, or data that does not match the header.</exception>
+    public static Tensor Read(string path)
+    {
+        var (descr, shape, offset) = ReadHeader(path);
+        var dtype = descr switch
+        {
+            "<f4" => ScalarType.Float32,
+            "<f8" => ScalarType.Float64,
+            "|u1" or "<u1" => ScalarType.Byte,
+            "<i4" => ScalarType.Int32,
+            "<i8" => ScalarType.Int64,
+            _ => throw new InvalidDataException($"'{path}' holds dtype '{descr}'; expected float32, float64, uint8, int32 or int64 (little-endian)."),
+        };
+        var bytes = File.ReadAllBytes(path);
+        var result = empty(shape, dtype);
+        var expected = result.NumberOfElements * result.ElementSize;
+        if (bytes.LongLength - offset != expected)
+        {
+            result.Dispose();
+            throw new InvalidDataException($"'{path}' has {bytes.LongLength - offset} data bytes but its header ({descr}, shape ({string.Join(", ", shape)})) needs {expected}.");
+        }
+        result.bytes = bytes.AsSpan((int)offset);
+        return result;
+    }
+
     /// <summary>Reads the header of an .npy file: dtype descriptor and shape.</summary>
     /// <exception cref="InvalidDataException">Not an .npy file, or an unsupported layout.</exception>
     public static (string Descr, long[] Shape, long DataOffset) ReadHeader(string path)

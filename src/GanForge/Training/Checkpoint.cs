@@ -152,18 +152,8 @@ public static class Checkpoint
             }
             try
             {
-                var expected = module.state_dict();
-                foreach (var (name, target) in expected)
-                {
-                    if (!loaded.TryGetValue(name, out var source))
-                        throw new CheckpointException($"Checkpoint '{path}' lacks '{name}' in {entry}; it was written for a different model.");
-                    if (!source.shape.SequenceEqual(target.shape))
-                        throw new CheckpointException($"Checkpoint '{path}': '{name}' in {entry} has shape [{string.Join(", ", source.shape)}] but the model expects [{string.Join(", ", target.shape)}].");
-                }
-                var unexpected = loaded.Keys.Except(expected.Keys).ToList();
-                if (unexpected.Count > 0)
-                    throw new CheckpointException($"Checkpoint '{path}' has weights the model lacks in {entry} ({string.Join(", ", unexpected.Take(3))}); it was written for a different model.");
-                module.load_state_dict(loaded);
+                if (ModuleWeights.TryLoad(module, loaded) is { } problem)
+                    throw new CheckpointException($"Checkpoint '{path}' does not fit the model in {entry}: {problem}.");
             }
             finally
             {

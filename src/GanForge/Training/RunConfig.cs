@@ -102,6 +102,8 @@ public sealed record RunConfig
         Positive(Output.LogEvery, "output.log_every");
         Positive(Output.KeepCheckpoints, "output.keep_checkpoints");
         Positive(Output.GridSize, "output.grid_size");
+        NotNegative(Output.EvalEvery, "output.eval_every");
+        if (Output.EvalCount < 10) throw new ConfigException($"output.eval_count is {Output.EvalCount}; an evaluation needs at least 10 samples.");
         return this;
     }
 
@@ -282,6 +284,12 @@ public sealed record OutputConfig
 
     /// <summary>Sample grids are GridSize × GridSize images of a fixed noise batch.</summary>
     public int GridSize { get; init; } = 8;
+
+    /// <summary>Steps between evaluations (FD, KID, IS, … appended to metrics.jsonl; the best FD kept as checkpoints/best.ckpt); 0 = off.</summary>
+    public int EvalEvery { get; init; }
+
+    /// <summary>Samples (and real test images) per evaluation during training.</summary>
+    public int EvalCount { get; init; } = 10_000;
 }
 
 /// <summary>A configuration value or option is invalid. The message names the key or option.</summary>

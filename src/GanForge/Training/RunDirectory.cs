@@ -24,6 +24,9 @@ public sealed partial class RunDirectory
     public string SamplePath(long step) => System.IO.Path.Combine(SamplesDirectory, $"step-{step:D6}.png");
     public string CheckpointPath(long step) => System.IO.Path.Combine(CheckpointsDirectory, $"step-{step:D6}.ckpt");
 
+    /// <summary>The checkpoint with the best FD of the evaluations during training.</summary>
+    public string BestCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, "best.ckpt");
+
     /// <summary>Creates the next numbered run directory under <paramref name="runsRoot"/>.</summary>
     public static RunDirectory Create(string runsRoot, string description)
     {
@@ -84,6 +87,10 @@ public sealed partial class RunDirectory
     public void AppendMetrics(TrainingMetrics metrics) =>
         File.AppendAllText(MetricsPath, JsonSerializer.Serialize(metrics, MetricsJson) + "\n");
 
+    /// <summary>Appends an evaluation's metrics as a line <c>{"step": N, "eval": {...}}</c>.</summary>
+    public void AppendEvaluation(EvaluationRecord record) =>
+        File.AppendAllText(MetricsPath, JsonSerializer.Serialize(record, MetricsJson) + "\n");
+
     /// <summary>Drops metric lines written after <paramref name="step"/> (a run that died after its last checkpoint).</summary>
     public void TruncateMetricsAfter(long step)
     {
@@ -94,9 +101,17 @@ public sealed partial class RunDirectory
         AtomicFile.WriteAllText(MetricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
     }
 
+    /// <summary>The training-loss lines of metrics.jsonl.</summary>
     public IReadOnlyList<TrainingMetrics> ReadMetrics() =>
+        MetricLines(evaluations: false).Select(l => JsonSerializer.Deserialize<TrainingMetrics>(l, MetricsJson)!).ToList();
+
+    /// <summary>The evaluation lines of metrics.jsonl.</summary>
+    public IReadOnlyList<EvaluationRecord> ReadEvaluations() =>
+        MetricLines(evaluations: true).Select(l => JsonSerializer.Deserialize<EvaluationRecord>(l, MetricsJson)!).ToList();
+
+    private IEnumerable<string> MetricLines(bool evaluations) =>
         File.Exists(MetricsPath)
-            ? File.ReadAllLines(MetricsPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<TrainingMetrics>(l, MetricsJson)!).ToList()
+            ? File.ReadAllLines(MetricsPath).Where(l => l.Length > 0 && l.Contains("\"eval\":", StringComparison.Ordinal) == evaluations)
             : [];
 
     /// <summary>A diverging run's losses can be NaN or ∞: metrics.jsonl records them as "NaN" / "Infinity" rather than failing.</summary>
@@ -115,6 +130,9 @@ public sealed partial class RunDirectory
     [GeneratedRegex(@"[^A-Za-z0-9._-]+")]
     private static partial Regex Unsafe();
 }
+
+/// <summary>An evaluation line of metrics.jsonl: the metrics of the generator (its moving average when there is one) at a step.</summary>
+public sealed record EvaluationRecord(long Step, GanForge.Evaluation.MetricSet Eval);
 
 /// <summary>One line of metrics.jsonl: averages over the steps since the previous line.</summary>
 public sealed record TrainingMetrics(

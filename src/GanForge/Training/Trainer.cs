@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GanForge.Data;
+using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Models;
 using GanForge.Objectives;
@@ -17,10 +18,16 @@ public interface ITrainingObserver
     void OnMetrics(TrainingMetrics metrics) { }
     void OnSampleGrid(long step, string path) { }
     void OnCheckpoint(long step, string path) { }
+    void OnEvaluation(long step, MetricSet metrics, bool best) { }
+
+    /// <summary>Progress of slow one-off work, such as training the dataset's evaluation network before the first evaluation.</summary>
+    void OnMessage(string text) { }
 }
 
 /// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
-public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics);
+/// <param name="Best">The evaluation with the lowest FD so far (its checkpoint is checkpoints/best.ckpt), or null without evaluations.</param>
+public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics,
+    EvaluationRecord? Best = null);
 
 /// <summary>
 /// The one training loop. Each step runs the discriminator phase (d_steps_per_g_step times, each on a fresh
@@ -53,9 +60,13 @@ public sealed class Trainer : IDisposable
     private long step;
     private long imagesSeen;
     private double elapsedBefore;
+    private Evaluator? evaluator;
+    private bool ownsEvaluator;
+    private EvaluationRecord? best;
 
-    private Trainer(RunConfig config, RunDirectory run, ITrainingSet data)
+    private Trainer(RunConfig config, RunDirectory run, ITrainingSet data, Evaluator? evaluator)
     {
+        this.evaluator = evaluator;
         TorchRuntime.PrepareEnvironment();
         this.config = config;
         this.run = run;
@@ -116,8 +127,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The moving average of G's weights, or null when training.generator_ema_decay is 0.</summary>
     public nn.Module? GeneratorEma => generatorEma;
 
-    /// <summary>Starts a new run in a new numbered directory under the config's runs directory.</summary>
-    public static Trainer Start(RunConfig config, ITrainingSet data)
+    /// <summary>
+    /// Starts a new run in a new numbered directory under the config's runs directory. With output.eval_every set,
+    /// <paramref name="evaluator"/> (which stays the caller's) measures the generator; without one the Trainer makes
+    /// one for the dataset when the run starts.
+    /// </summary>
+    public static Trainer Start(RunConfig config, ITrainingSet data, Evaluator? evaluator = null)
     {
         config = Resolve(config.Validated(), data);
         var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
@@ -128,21 +143,23 @@ public sealed class Trainer : IDisposable
             throw new ConfigException(forPoints
                 ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."
                 : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
+        if (forPoints && config.Output.EvalEvery > 0)
+            throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
         var description = config.Output.Description ?? $"{config.Data.Dataset}-{config.Model.Name}";
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         run.WriteConfig(config);
-        return new Trainer(config, run, data);
+        return new Trainer(config, run, data, evaluator);
     }
 
     /// <summary>Continues a run from its newest checkpoint, with the exact config it was started with.</summary>
     /// <exception cref="ConfigException">The directory is not a run or has no checkpoint.</exception>
-    public static Trainer Resume(string runPath, Func<RunConfig, ITrainingSet> loadData)
+    public static Trainer Resume(string runPath, Func<RunConfig, ITrainingSet> loadData, Evaluator? evaluator = null)
     {
         var run = RunDirectory.Open(runPath);
         var checkpoint = run.LatestCheckpoint()
             ?? throw new ConfigException($"Run '{runPath}' has no checkpoint to resume from (checkpoints/step-*.ckpt).");
         var header = Checkpoint.ReadHeader(checkpoint);
-        var trainer = new Trainer(header.Config, run, loadData(header.Config));
+        var trainer = new Trainer(header.Config, run, loadData(header.Config), evaluator);
         try
         {
             if (trainer.shape != header.Shape)
@@ -154,6 +171,7 @@ public sealed class Trainer : IDisposable
             trainer.elapsedBefore = p.ElapsedSeconds;
             trainer.loader.Seek(p.Epoch, p.BatchInEpoch);
             run.TruncateMetricsAfter(p.Step);
+            trainer.best = run.ReadEvaluations().OrderBy(e => e.Eval.Fd).FirstOrDefault();
             return trainer;
         }
         catch
@@ -188,6 +206,14 @@ public sealed class Trainer : IDisposable
         var lastGrid = "";
         TrainingMetrics? lastMetrics = null;
 
+        var evalEvery = config.Output.EvalEvery;
+        if (evalEvery > 0 && evaluator is null)
+        {
+            observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (the first time, this trains its evaluation network)");
+            evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed }, log: observer.OnMessage);
+            ownsEvaluator = true;
+        }
+
         generator.train();
         discriminator.train();
         while (step < stopAt && !cancel.IsCancellationRequested)
@@ -215,6 +241,8 @@ public sealed class Trainer : IDisposable
                 lastCheckpoint = SaveCheckpoint(elapsedBefore + clock.Elapsed.TotalSeconds);
                 observer.OnCheckpoint(step, lastCheckpoint);
             }
+            if (evalEvery > 0 && (step % evalEvery == 0 || step == totalSteps))
+                Evaluate(elapsedBefore + clock.Elapsed.TotalSeconds, observer);
             if (step % CollectEvery == 0)
             {
                 GC.Collect();
@@ -232,7 +260,50 @@ public sealed class Trainer : IDisposable
             lastGrid = SaveSampleGrid();
             observer.OnSampleGrid(step, lastGrid);
         }
-        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics);
+        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics, best);
+    }
+
+    /// <summary>Seed offset of the evaluation latents: the same samples at every evaluation, drawn apart from the training stream.</summary>
+    private const ulong EvaluationSeedOffset = 0x5DEECE66DUL;
+
+    /// <summary>
+    /// Measures output.eval_count samples of the sampling generator (the moving average when there is one) and
+    /// appends them to metrics.jsonl; a new best FD also writes checkpoints/best.ckpt. Uses no global RNG, so
+    /// evaluating leaves the training stream (and bit-exact resume) alone.
+    /// </summary>
+    public MetricSet Evaluate(double elapsed, ITrainingObserver? observer = null)
+    {
+        if (evaluator is null) throw new InvalidOperationException("This run has no evaluator: set output.eval_every.");
+        var count = config.Output.EvalCount;
+        var sampler = generatorEma ?? generator;
+        MetricSet metrics;
+        using (var scope = NewDisposeScope())
+        {
+            using var source = new torch.Generator((ulong)config.Training.Seed + EvaluationSeedOffset);
+            var latents = randn([count, config.Model.LatentDim], generator: source).to(device);
+            var labels = classes > 0 ? arange(count, device: device).remainder(classes) : null;
+            sampler.eval();
+            try
+            {
+                using var _ = no_grad();
+                metrics = evaluator.Measure(count, (start, length) => ModelZoo.Generate(sampler, latents.narrow(0, start, length), labels?.narrow(0, start, length)).cpu(),
+                    labels?.to_type(ScalarType.Int32).cpu().data<int>().ToArray());
+            }
+            finally
+            {
+                if (generatorEma is null) generator.train();
+            }
+        }
+        var record = new EvaluationRecord(step, metrics);
+        run.AppendEvaluation(record);
+        var isBest = best is null || metrics.Fd < best.Eval.Fd;
+        if (isBest)
+        {
+            best = record;
+            SaveCheckpoint(elapsed, run.BestCheckpointPath);
+        }
+        observer?.OnEvaluation(step, metrics, isBest);
+        return metrics;
     }
 
     /// <summary>One generator step and the discriminator steps before it; returns D loss, G loss, mean D(x), mean D(G(z)).</summary>
@@ -395,13 +466,13 @@ public sealed class Trainer : IDisposable
         return path;
     }
 
-    private string SaveCheckpoint(double elapsed)
+    private string SaveCheckpoint(double elapsed, string? bestPath = null)
     {
-        var path = run.CheckpointPath(step);
+        var path = bestPath ?? run.CheckpointPath(step);
         var header = new CheckpointHeader(Checkpoint.FormatName, Checkpoint.FormatVersion, config, shape.Channels, shape.Height, shape.Width,
             new TrainingPosition(step, loader.Epoch, loader.BatchInEpoch, imagesSeen, elapsed));
         Checkpoint.Save(path, header, generator, discriminator, optimizerG, optimizerD, generatorEma);
-        run.PruneCheckpoints(config.Output.KeepCheckpoints);
+        if (bestPath is null) run.PruneCheckpoints(config.Output.KeepCheckpoints);
         return path;
     }
 
@@ -415,6 +486,7 @@ public sealed class Trainer : IDisposable
         generator.Dispose();
         discriminator.Dispose();
         generatorEma?.Dispose();
+        if (ownsEvaluator) evaluator?.Dispose();
     }
 
     private sealed class NullObserver : ITrainingObserver;

@@ -205,4 +205,74 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, badExit);
         Assert.Contains("--label 12", badError);
     }
+
+    /// <summary>Runs with the data cache (and so the evaluation networks) in this test's folder.</summary>
+    private (int Exit, string Out, string Error) RunWithCache(params string[] args)
+    {
+        var previous = Environment.GetEnvironmentVariable(DataCache.RootVariable);
+        Environment.SetEnvironmentVariable(DataCache.RootVariable, temp.File("cache"));
+        try
+        {
+            return Run(args);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(DataCache.RootVariable, previous);
+        }
+    }
+
+    private string TinyDatasetWithTestSplit()
+    {
+        var data = TestData.WriteMnistLikeFolder(temp.File("data"), 240);
+        var (images, labels) = TestData.RandomMnistLike(120, seed: 2);
+        IdxFile.Write(Path.Combine(data, "t10k-images-idx3-ubyte"), images);
+        IdxFile.Write(Path.Combine(data, "t10k-labels-idx1-ubyte"), labels);
+        return data;
+    }
+
+    [Fact]
+    public void Eval_measures_a_checkpoint_and_a_sample_file_beside_both_baselines()
+    {
+        var data = TinyDatasetWithTestSplit();
+        var runs = temp.File("runs");
+        Assert.Equal(0, Run("train", "--data", data, "--model", "dcgan28", "--ngf", "4", "--ndf", "4", "--latent-dim", "8",
+            "--batch-size", "8", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
+        var run = Directory.GetDirectories(runs).Single();
+        var report = temp.File("eval.json");
+
+        var (exit, output, error) = RunWithCache("eval", "-c", run, "--count", "100", "--kid-subsets", "5", "--kid-subset-size", "50", "--json", report);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("FD", output);
+        Assert.Contains("real data (floor)", output);
+        Assert.Contains("noise (ceiling)", output);
+        using (var json = JsonDocument.Parse(File.ReadAllText(report)))
+        {
+            Assert.Equal(100, json.RootElement.GetProperty("samples").GetProperty("count").GetInt32());
+            Assert.Equal(100, json.RootElement.GetProperty("reference_count").GetInt32());
+            Assert.True(json.RootElement.GetProperty("noise_baseline").GetProperty("fd").GetDouble() > 0);
+            Assert.Equal(10, json.RootElement.GetProperty("real_baseline").GetProperty("classes").GetProperty("histogram").GetArrayLength());
+        }
+        Assert.Single(Directory.GetFiles(temp.File("cache/evaluation"), "*.safetensors"));
+
+        var npy = temp.File("s.npy");
+        Assert.Equal(0, Run("sample", "-c", run, "--count", "60", "--out", npy).Exit);
+        var fromFile = RunWithCache("eval", "--samples", npy, "--data", data, "--no-baselines", "--kid-subset-size", "50");
+        Assert.True(fromFile.Exit == 0, fromFile.Error);
+        Assert.Contains("60 samples", fromFile.Out);
+        Assert.DoesNotContain("noise (ceiling)", fromFile.Out);
+    }
+
+    [Fact]
+    public void Eval_errors_name_the_problem()
+    {
+        Assert.Contains("exactly one of --checkpoint and --samples", Run("eval").Error);
+        Assert.Contains("--samples needs --data", Run("eval", "--samples", temp.File("x.npy")).Error);
+        File.WriteAllText(temp.File("bad.npy"), "nope");
+        var (exit, _, error) = RunWithCache("eval", "--samples", temp.File("bad.npy"), "--data", "mnist-embedded");
+        Assert.Equal(1, exit);
+        Assert.Contains("bad.npy' is not a NumPy .npy file", error);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("--count is 3", Run("eval", "--samples", temp.File("bad.npy"), "--data", "mnist-embedded", "--count", "3").Error);
+    }
 }

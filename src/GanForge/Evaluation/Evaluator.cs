@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GanForge.Data;
+using GanForge.Training;
+using static TorchSharp.torch;
+
+namespace GanForge.Evaluation;
+
+/// <summary>Settings of an evaluation; the defaults are the ones the literature reports with.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Samples to evaluate, and real images in the reference and baseline sets (fewer when a split is smaller).</summary>
+    public int Count { get; init; } = 10_000;
+    public int KidSubsets { get; init; } = 100;
+    public int KidSubsetSize { get; init; } = 1_000;
+    public int InceptionSplits { get; init; } = 10;
+    public int PrecisionK { get; init; } = 3;
+    public int DensityK { get; init; } = 5;
+
+    /// <summary>Seed of the KID subsets, the baselines' draws and a checkpoint's latents.</summary>
+    public long Seed { get; init; }
+
+    /// <exception cref="ArgumentException">A value is out of range; the message names the option.</exception>
+    public EvaluationOptions Validated()
+    {
+        if (Count < 10) throw new ArgumentException($"--count is {Count}; an evaluation needs at least 10 samples.");
+        if (KidSubsets < 1) throw new ArgumentException($"--kid-subsets is {KidSubsets}; expected at least 1.");
+        if (KidSubsetSize < 2) throw new ArgumentException($"--kid-subset-size is {KidSubsetSize}; expected at least 2.");
+        if (InceptionSplits < 1) throw new ArgumentException($"--is-splits is {InceptionSplits}; expected at least 1.");
+        if (PrecisionK < 1 || DensityK < 1) throw new ArgumentException("The k of precision/recall and density/coverage must be at least 1.");
+        return this;
+    }
+}
+
+/// <summary>Every metric of one set of images against the reference (the real test split).</summary>
+public sealed record MetricSet(
+    int Count,
+    double Fd,
+    double KidMean,
+    double KidStd,
+    double? IsMean,
+    double? IsStd,
+    double Precision,
+    double Recall,
+    double Density,
+    double Coverage,
+    ClassStatistics? Classes);
+
+/// <summary>The result of an evaluation: the samples' metrics beside the real-data floor and the noise ceiling.</summary>
+public sealed record EvaluationReport(
+    string Source,
+    string Dataset,
+    string Embedding,
+    int ReferenceCount,
+    string Reference,
+    MetricSet Samples,
+    MetricSet? RealBaseline,
+    MetricSet? NoiseBaseline,
+    double Seconds)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}
+
+/// <summary>
+/// Measures image sets against a dataset's real test split in the dataset's evaluation embedding. The
+/// reference features are computed once, so one evaluator serves many evaluations (as during training).
+/// </summary>
+public sealed class Evaluator : IDisposable
+{
+    private readonly ImageDataset baselinePool;
+    private readonly EmbeddedSet reference;
+    private readonly double[]? classPrior;
+    private readonly bool ownsEmbedding;
+
+    private Evaluator(string dataset, IImageEmbedding embedding, bool ownsEmbedding, ImageDataset referenceImages, string referenceDescription, ImageDataset baselinePool, double[]? classPrior, EvaluationOptions options)
+    {
+        this.ownsEmbedding = ownsEmbedding;
+        Dataset = dataset;
+        Embedding = embedding;
+        Options = options;
+        this.baselinePool = baselinePool;
+        this.classPrior = classPrior;
+        var count = Math.Min(options.Count, referenceImages.Count);
+        reference = embedding.EmbedAll(referenceImages.Take(count));
+        ReferenceDescription = referenceDescription;
+    }
+
+    public string Dataset { get; }
+    public IImageEmbedding Embedding { get; }
+    public EvaluationOptions Options { get; }
+    public int ReferenceCount => reference.Count;
+    public string ReferenceDescription { get; }
+
+    /// <summary>Shape of the dataset's images; samples of another size or channel count are converted to it.</summary>
+    public ImageShape Shape => Embedding.Shape;
+
+    /// <summary>
+    /// An evaluator for a dataset reference (as <c>data.dataset</c> takes). Its evaluation network comes from the
+    /// data cache, or is trained and cached first (a few minutes, once per dataset). The reference is the test
+    /// split; a dataset without one holds out its last sixth (at most <see cref="EvaluationOptions.Count"/> images).
+    /// </summary>
+    public static Evaluator ForDataset(string datasetReference, EvaluationOptions? options = null, DataCache? cache = null,
+        Action<string>? log = null, EvaluationTrainingOptions? training = null)
+    {
+        options = (options ?? new EvaluationOptions()).Validated();
+        if (ToyMixture.TryGet(datasetReference) is not null)
+            throw new ArgumentException($"Dataset '{datasetReference}' is 2-D points; measure it with 'ganforge bench modes' (modes captured and high-quality samples).");
+        cache ??= new DataCache();
+        var train = DatasetLoader.Load(datasetReference, DataSplit.Train, cache);
+        var test = DatasetLoader.TryLoadTest(datasetReference, cache);
+        var referenceDescription = "test split";
+        if (test is null)
+        {
+            var held = Math.Min(options.Count, train.Count / 6);
+            test = Slice(train, train.Count - held, held);
+            train = Slice(train, 0, train.Count - held);
+            referenceDescription = $"last {held} training images, held out (no test split)";
+        }
+        if (StackedMnist.IsStacked(datasetReference))
+        {
+            var source = StackedMnist.Source(datasetReference);
+            var mnist = EvaluationNetwork.GetOrTrain(DatasetLoader.Load(source, DataSplit.Train, cache), DatasetLoader.Load(source, DataSplit.Test, cache), cache, log, training);
+            var uniform = Enumerable.Repeat(1.0 / StackedMnistEmbedding.Modes, StackedMnistEmbedding.Modes).ToArray();
+            return new Evaluator(train.Name, new StackedMnistEmbedding(mnist), ownsEmbedding: true, test, referenceDescription, train, uniform, options);
+        }
+        var network = EvaluationNetwork.GetOrTrain(train, test, cache, log, training);
+        return new Evaluator(train.Name, network, ownsEmbedding: true, test, referenceDescription, train, ClassPrior(network, test), options);
+    }
+
+    /// <summary>An evaluator over a given embedding (which stays the caller's), reference set and pool of real images for the real baseline.</summary>
+    public static Evaluator Create(string dataset, IImageEmbedding embedding, ImageDataset reference, ImageDataset baselinePool, EvaluationOptions? options = null) =>
+        new(dataset, embedding, ownsEmbedding: false, reference, "test split", baselinePool, ClassPrior(embedding, reference), (options ?? new EvaluationOptions()).Validated());
+
+    /// <summary>The class distribution of the reference labels, or null (uniform) without labels or classifier.</summary>
+    private static double[]? ClassPrior(IImageEmbedding embedding, ImageDataset reference)
+    {
+        if (embedding.ClassCount == 0 || reference.Labels is not { } labels) return null;
+        var prior = new double[embedding.ClassCount];
+        foreach (var l in labels) if (l < prior.Length) prior[l] += 1.0 / labels.Length;
+        return prior;
+    }
+
+    private static ImageDataset Slice(ImageDataset data, int start, int count)
+    {
+        var size = data.Channels * data.Height * data.Width;
+        return new ImageDataset(data.Name, data.Pixels.AsSpan(start * size, count * size).ToArray(), count, data.Channels, data.Height, data.Width,
+            data.Labels?[start..(start + count)], data.ClassCount);
+    }
+
+    /// <summary>All metrics of an embedded set; <paramref name="requestedLabels"/> are the labels a conditional generator was given.</summary>
+    public MetricSet Measure(EmbeddedSet samples, int[]? requestedLabels = null)
+    {
+        var o = Options;
+        var fd = FrechetDistance.Compute(reference.Features, samples.Features);
+        var (kid, kidStd) = KernelDistance.Compute(reference.Features, samples.Features, o.KidSubsets, o.KidSubsetSize, o.Seed);
+        var manifold = ManifoldMetrics.Compute(reference.Features, samples.Features, o.PrecisionK, o.DensityK);
+        double? isMean = null, isStd = null;
+        ClassStatistics? classes = null;
+        if (samples.Probabilities is { } p)
+        {
+            (var mean, var std) = InceptionScore.Compute(p, o.InceptionSplits);
+            (isMean, isStd) = (mean, std);
+            var prior = classPrior ?? Enumerable.Repeat(1.0 / Embedding.ClassCount, Embedding.ClassCount).ToArray();
+            classes = ClassStatistics.From(samples.PredictedClasses()!, prior, Embedding.ModeFraction, requestedLabels);
+        }
+        return new MetricSet(samples.Count, fd, kid, kidStd, isMean, isStd, manifold.Precision, manifold.Recall, manifold.Density, manifold.Coverage, classes);
+    }
+
+    /// <summary>Metrics of <paramref name="count"/> images produced chunk by chunk (images in [-1, 1], any size).</summary>
+    public MetricSet Measure(int count, Func<int, int, Tensor> chunk, int[]? requestedLabels = null)
+    {
+        using var samples = Embedding.EmbedAll(count, chunk);
+        return Measure(samples, requestedLabels);
+    }
+
+    /// <summary>Real images the generator never saw judged like samples: the best a generator can hope for.</summary>
+    public MetricSet RealBaseline(int count)
+    {
+        var order = BatchLoader.Permutation(baselinePool.Count, (int)Options.Seed, 0);
+        var size = baselinePool.Channels * baselinePool.Height * baselinePool.Width;
+        var n = Math.Min(count, baselinePool.Count);
+        var pixels = new byte[n * size];
+        for (var i = 0; i < n; i++) baselinePool.Pixels.AsSpan(order[i] * size, size).CopyTo(pixels.AsSpan(i * size));
+        var drawn = new ImageDataset(baselinePool.Name, pixels, n, baselinePool.Channels, baselinePool.Height, baselinePool.Width);
+        using var set = Embedding.EmbedAll(drawn);
+        return Measure(set);
+    }
+
+    /// <summary>Uniform noise images: what a generator that learned nothing scores.</summary>
+    public MetricSet NoiseBaseline(int count)
+    {
+        using var source = new TorchSharp.torch.Generator((ulong)Options.Seed + 1);
+        var shape = Shape;
+        return Measure(count, (_, length) => rand([length, shape.Channels, shape.Height, shape.Width], generator: source).mul_(2).sub_(1));
+    }
+
+    /// <summary>Measures the samples and, when asked, both baselines at the same count; times the whole.</summary>
+    public EvaluationReport Evaluate(string source, int count, Func<int, int, Tensor> chunk, int[]? requestedLabels, bool baselines)
+    {
+        var clock = Stopwatch.StartNew();
+        var samples = Measure(count, chunk, requestedLabels);
+        var real = baselines ? RealBaseline(count) : null;
+        var noise = baselines ? NoiseBaseline(count) : null;
+        return new EvaluationReport(source, Dataset, Embedding.Description, ReferenceCount, ReferenceDescription, samples, real, noise, clock.Elapsed.TotalSeconds);
+    }
+
+    public void Dispose()
+    {
+        reference.Dispose();
+        if (ownsEmbedding) Embedding.Dispose();
+    }
+}
