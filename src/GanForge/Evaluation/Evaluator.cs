@@ -79,10 +79,13 @@ public sealed class Evaluator : IDisposable
     private readonly EmbeddedSet reference;
     private readonly double[]? classPrior;
     private readonly bool ownsEmbedding;
+    private readonly string? baselineCacheStem;
 
-    private Evaluator(string dataset, IImageEmbedding embedding, bool ownsEmbedding, ImageDataset referenceImages, string referenceDescription, ImageDataset baselinePool, double[]? classPrior, EvaluationOptions options)
+    private Evaluator(string dataset, IImageEmbedding embedding, bool ownsEmbedding, ImageDataset referenceImages, string referenceDescription, ImageDataset baselinePool,
+        double[]? classPrior, EvaluationOptions options, string? baselineCacheStem = null)
     {
         this.ownsEmbedding = ownsEmbedding;
+        this.baselineCacheStem = baselineCacheStem;
         Dataset = dataset;
         Embedding = embedding;
         Options = options;
@@ -129,11 +132,17 @@ public sealed class Evaluator : IDisposable
             var source = StackedMnist.Source(datasetReference);
             var mnist = EvaluationNetwork.GetOrTrain(DatasetLoader.Load(source, DataSplit.Train, cache), DatasetLoader.Load(source, DataSplit.Test, cache), cache, log, training);
             var uniform = Enumerable.Repeat(1.0 / StackedMnistEmbedding.Modes, StackedMnistEmbedding.Modes).ToArray();
-            return new Evaluator(train.Name, new StackedMnistEmbedding(mnist), ownsEmbedding: true, test, referenceDescription, train, uniform, options);
+            return new Evaluator(train.Name, new StackedMnistEmbedding(mnist), ownsEmbedding: true, test, referenceDescription, train, uniform, options,
+                BaselineCacheStem(cache, train));
         }
         var network = EvaluationNetwork.GetOrTrain(train, test, cache, log, training);
-        return new Evaluator(train.Name, network, ownsEmbedding: true, test, referenceDescription, train, ClassPrior(network, test), options);
+        return new Evaluator(train.Name, network, ownsEmbedding: true, test, referenceDescription, train, ClassPrior(network, test), options,
+            BaselineCacheStem(cache, train));
     }
+
+    /// <summary>Baselines depend only on the data, its evaluation network and the options: they are cached beside the network.</summary>
+    private static string BaselineCacheStem(DataCache cache, ImageDataset train) =>
+        Path.ChangeExtension(EvaluationNetwork.CachePath(cache, train.Name, EvaluationNetwork.Hash(train)), null) + ".baselines";
 
     /// <summary>An evaluator over a given embedding (which stays the caller's), reference set and pool of real images for the real baseline.</summary>
     public static Evaluator Create(string dataset, IImageEmbedding embedding, ImageDataset reference, ImageDataset baselinePool, EvaluationOptions? options = null) =>
@@ -207,10 +216,37 @@ public sealed class Evaluator : IDisposable
     {
         var clock = Stopwatch.StartNew();
         var samples = Measure(count, chunk, requestedLabels);
-        var real = baselines ? RealBaseline(count) : null;
-        var noise = baselines ? NoiseBaseline(count) : null;
+        var (real, noise) = baselines ? Baselines(count) : (null, null);
         return new EvaluationReport(source, Dataset, Embedding.Description, ReferenceCount, ReferenceDescription, samples, real, noise, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// The real-data and noise baselines for <paramref name="count"/> samples. They depend only on the dataset,
+    /// its evaluation network and the options, so a dataset's evaluator caches them in the data cache: only
+    /// the first evaluation at a given count pays for them.
+    /// </summary>
+    public (MetricSet Real, MetricSet Noise) Baselines(int count)
+    {
+        var o = Options;
+        var path = baselineCacheStem is null ? null
+            : $"{baselineCacheStem}-n{count}-r{ReferenceCount}-seed{o.Seed}-kid{o.KidSubsets}x{o.KidSubsetSize}-is{o.InceptionSplits}-k{o.PrecisionK}-{o.DensityK}.json";
+        if (path is not null && File.Exists(path))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<CachedBaselines>(File.ReadAllText(path), EvaluationReport.Json) is { } cached) return (cached.Real, cached.Noise);
+            }
+            catch (JsonException)
+            {
+                // A damaged cache entry is recomputed and rewritten below.
+            }
+        }
+        var result = (RealBaseline(count), NoiseBaseline(count));
+        if (path is not null) IO.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new CachedBaselines(result.Item1, result.Item2), EvaluationReport.Json));
+        return result;
+    }
+
+    private sealed record CachedBaselines(MetricSet Real, MetricSet Noise);
 
     public void Dispose()
     {

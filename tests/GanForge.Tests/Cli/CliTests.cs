@@ -254,6 +254,16 @@ public sealed class CliTests : IDisposable
             Assert.Equal(10, json.RootElement.GetProperty("real_baseline").GetProperty("classes").GetProperty("histogram").GetArrayLength());
         }
         Assert.Single(Directory.GetFiles(temp.File("cache/evaluation"), "*.safetensors"));
+        // Baselines depend only on the data and the options: the second evaluation reads them from the cache.
+        Assert.Single(Directory.GetFiles(temp.File("cache/evaluation"), "*.baselines-n100-*.json"));
+        var again = RunWithCache("eval", "-c", run, "--count", "100", "--kid-subsets", "5", "--kid-subset-size", "50", "--json", temp.File("again.json"));
+        Assert.True(again.Exit == 0, again.Error);
+        using (var first = JsonDocument.Parse(File.ReadAllText(report)))
+        using (var second = JsonDocument.Parse(File.ReadAllText(temp.File("again.json"))))
+        {
+            foreach (var set in new[] { "samples", "real_baseline", "noise_baseline" })
+                Assert.Equal(first.RootElement.GetProperty(set).GetProperty("fd").GetDouble(), second.RootElement.GetProperty(set).GetProperty("fd").GetDouble());
+        }
 
         var npy = temp.File("s.npy");
         Assert.Equal(0, Run("sample", "-c", run, "--count", "60", "--out", npy).Exit);
