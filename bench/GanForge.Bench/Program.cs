@@ -1,10 +1,14 @@
 using System.Diagnostics;
 using GanForge.Data;
+using GanForge.Evaluation;
 using GanForge.Runtime;
+using TorchSharp;
 using GanForge.Training;
 
 // Training throughput and peak memory per model, one child process per model so that each peak RSS is its own.
-// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N]
+// The pseudo-model "evaluation" times the evaluation instead: the metrics on 10,000 × 128-d features and the
+// evaluation network's embedding throughput (target: a 10,000-sample evaluation well under a minute).
+// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N]
 // Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
 // wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
 TorchRuntime.PrepareEnvironment();
@@ -24,7 +28,8 @@ var repeat = Option("--repeat", 3);
 
 if (args.Contains("--child"))
 {
-    Measure(models.Single(), batch, threads, steps, warmup, repeat);
+    if (models.Single() == "evaluation") MeasureEvaluation(threads, repeat);
+    else Measure(models.Single(), batch, threads, steps, warmup, repeat);
     return 0;
 }
 if (models.Count == 0) models = ["dcgan28", new ModelConfig().Name];
@@ -64,6 +69,34 @@ static void Measure(string model, int batch, int threads, int steps, int warmup,
     {
         if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
     }
+}
+
+static void MeasureEvaluation(int threads, int repeat)
+{
+    TorchRuntime.SetThreads(threads);
+    using var scope = torch.NewDisposeScope();
+    var real = torch.randn(10_000, EvaluationClassifier.FeatureCount);
+    var fake = torch.randn(10_000, EvaluationClassifier.FeatureCount) * 1.1 + 0.1;
+    double Median(Action action) => Enumerable.Range(0, repeat).Select(_ =>
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }).Order().ElementAt(repeat / 2);
+    Console.WriteLine($"evaluation.fd {Median(() => FrechetDistance.Compute(real, fake)):F2} s");
+    Console.WriteLine($"evaluation.kid {Median(() => KernelDistance.Compute(real, fake)):F2} s");
+    Console.WriteLine($"evaluation.precision_recall_density_coverage {Median(() => ManifoldMetrics.Compute(real, fake)):F2} s");
+    using var network = new EvaluationClassifier(1, 10);
+    network.eval();
+    var images = torch.rand(2_000, 1, 28, 28) * 2 - 1;
+    var seconds = Median(() =>
+    {
+        using var _ = torch.no_grad();
+        using var inner = torch.NewDisposeScope();
+        for (var start = 0; start < 2_000; start += 500) network.Features(images.narrow(0, start, 500));
+    });
+    Console.WriteLine($"evaluation.embedding {2_000 / seconds:F0} img/s");
+    Console.WriteLine($"evaluation.peak_rss {PeakRssMegabytes():F0} MB");
 }
 
 static double PeakRssMegabytes()

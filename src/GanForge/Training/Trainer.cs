@@ -209,7 +209,7 @@ public sealed class Trainer : IDisposable
         var evalEvery = config.Output.EvalEvery;
         if (evalEvery > 0 && evaluator is null)
         {
-            observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (the first time, this trains its evaluation network)");
+            observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
             evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed }, log: observer.OnMessage);
             ownsEvaluator = true;
         }
