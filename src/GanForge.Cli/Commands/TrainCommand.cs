@@ -94,6 +94,9 @@ internal static class TrainCommand
             (c, v) => c with { Training = c.Training with { InstanceNoise = v } });
         AddOptional<long>("--instance-noise-steps", "Steps over which the instance noise anneals (default: the whole run).",
             (c, v) => c with { Training = c.Training with { InstanceNoiseSteps = v } });
+        Add("--top-k-min", "Top-k training: G learns from the best-scored share of fakes, decaying from 1 to this (Sinha et al. 2020); 1 = off.",
+            defaults.Training.TopKMin, (c, v) => c with { Training = c.Training with { TopKMin = v } });
+        Add("--top-k-decay", "Per-epoch decay of the top-k share.", defaults.Training.TopKDecay, (c, v) => c with { Training = c.Training with { TopKDecay = v } });
         Add("--batch-size", "Images per batch.", defaults.Training.BatchSize, (c, v) => c with { Training = c.Training with { BatchSize = v } });
         Add("--steps", "Generator steps to train for.", defaults.Training.Steps, (c, v) => c with { Training = c.Training with { Steps = v } });
         AddOptional<int>("--epochs", "Passes over the data (overrides --steps).", (c, v) => c with { Training = c.Training with { Epochs = v } });

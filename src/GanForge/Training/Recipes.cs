@@ -11,6 +11,13 @@ public static class Recipes
 {
     private static readonly RunConfig Base = new();
 
+    private static readonly RunConfig StackedMnist = Base with
+    {
+        Data = Base.Data with { Dataset = "stacked-mnist" },
+        Training = Base.Training with { Steps = 3000 },
+        Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
+    };
+
     public static IReadOnlyList<Recipe> All { get; } =
     [
         new("dcgan", "DCGAN: non-saturating loss, Adam 2e-4 β1 0.5, batch 128, ReLU G, BatchNorm in G and D, no EMA",
@@ -62,21 +69,10 @@ public static class Recipes
             Base with { Model = Base.Model with { Conditioning = "acgan" } }),
         new("stacked-dcgan", "Stacked MNIST (1,000 modes) with the default model: the DCGAN baseline of PacGAN's Table 2 on 28×28×3 digit triples",
             "Lin et al. 2018 (PacGAN), §5.2, VEEGAN setting; model and budget are this project's default run",
-            Base with
-            {
-                Data = Base.Data with { Dataset = "stacked-mnist" },
-                Training = Base.Training with { Steps = 3000 },
-                Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
-            }),
+            StackedMnist),
         new("stacked-pacdcgan2", "Stacked MNIST with PacGAN2: the stacked-dcgan recipe with a discriminator that judges pairs of samples",
             "Lin et al. 2018 (PacGAN), §5.2, Table 2 (PacDCGAN2)",
-            Base with
-            {
-                Data = Base.Data with { Dataset = "stacked-mnist" },
-                Model = Base.Model with { Pack = 2 },
-                Training = Base.Training with { Steps = 3000 },
-                Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
-            }),
+            StackedMnist with { Model = StackedMnist.Model with { Pack = 2 } }),
         new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
             "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Base with

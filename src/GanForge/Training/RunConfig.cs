@@ -93,6 +93,8 @@ public sealed record RunConfig
         NotNegative(Training.DOnlySteps, "training.d_only_steps");
         NotNegative(Training.InstanceNoise, "training.instance_noise");
         if (Training.InstanceNoiseSteps is { } noiseSteps) Positive(noiseSteps, "training.instance_noise_steps");
+        if (Training.TopKMin is <= 0 or > 1) throw new ConfigException($"training.top_k_min is {Training.TopKMin}; expected a share in (0, 1] (1 = off).");
+        if (Training.TopKDecay is <= 0 or > 1) throw new ConfigException($"training.top_k_decay is {Training.TopKDecay}; expected a value in (0, 1].");
         if (Training.GeneratorEmaDecay is < 0 or >= 1)
             throw new ConfigException($"training.generator_ema_decay is {Training.GeneratorEmaDecay}; expected 0 (off) or a value in (0, 1).");
         if (Training.Threads < 0) throw new ConfigException($"training.threads is {Training.Threads}; expected 0 (one per core) or a positive count.");
@@ -254,6 +256,15 @@ public sealed record TrainingConfig
 
     /// <summary>Steps over which instance noise anneals to 0; null = the whole run.</summary>
     public long? InstanceNoiseSteps { get; init; }
+
+    /// <summary>
+    /// Top-k training (Sinha et al. 2020): G learns only from the fakes D rates most real, a share
+    /// max(top_k_min, top_k_decay^epoch) of the batch; 1 = off (every fake counts).
+    /// </summary>
+    public double TopKMin { get; init; } = 1;
+
+    /// <summary>Per-epoch decay of the top-k share from 1 down to <see cref="TopKMin"/>.</summary>
+    public double TopKDecay { get; init; } = 0.99;
 
     public int Seed { get; init; }
 

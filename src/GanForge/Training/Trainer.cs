@@ -410,8 +410,18 @@ public sealed class Trainer : IDisposable
         }
     }
 
-    private GeneratorInputs GeneratorInputsFor(DiscriminatorPhaseResult d) =>
-        new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels, critic.Evaluate(d.Fake, d.FakeLabels));
+    private GeneratorInputs GeneratorInputsFor(DiscriminatorPhaseResult d)
+    {
+        var output = critic.Evaluate(d.Fake, d.FakeLabels);
+        var epochsDone = step * config.Training.DStepsPerGStep / loader.BatchesPerEpoch;
+        var share = Math.Max(config.Training.TopKMin, Math.Pow(config.Training.TopKDecay, epochsDone));
+        if (share >= 1) return new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels, output);
+        // Top-k: keep D's rows (samples, or packs) with the highest scores; G's loss then ignores the rest.
+        var k = (int)Math.Max(1, Math.Round(share * output.Logits.shape[0]));
+        var best = output.Logits.detach().topk(k).indexes;
+        var kept = new CriticOutput(output.Logits.index_select(0, best), output.Features.index_select(0, best), output.ClassLogits?.index_select(0, best));
+        return new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels?.index_select(0, best), kept);
+    }
 
     /// <summary>‖θ‖², the L2 regulariser.</summary>
     private static Tensor SquaredNorm(nn.Module module) =>

@@ -78,6 +78,23 @@ public sealed class ObjectiveTrainingTests : IDisposable
     }
 
     [Fact]
+    public void Top_k_training_changes_Gs_updates_only_once_the_share_has_decayed()
+    {
+        // 16 images in batches of 8: epoch 0 is steps 1–2, where the share is still 1.
+        Tensor[] Train(double topKMin, long steps)
+        {
+            var config = Tiny(c => c with { Data = c.Data with { Limit = 16 }, Training = c.Training with { TopKMin = topKMin, TopKDecay = 0.01 } }, steps);
+            using var trainer = Trainer.Start(config, Data(config));
+            trainer.Run();
+            return trainer.Generator.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+        }
+        var (plain2, topK2, plain4, topK4) = (Train(1, 2), Train(0.5, 2), Train(1, 4), Train(0.5, 4));
+        Assert.All(plain2.Zip(topK2), pair => Assert.True(TensorAssert.Same(pair.First, pair.Second)));
+        Assert.Contains(plain4.Zip(topK4), pair => !TensorAssert.Same(pair.First, pair.Second));
+        foreach (var t in plain2.Concat(topK2).Concat(plain4).Concat(topK4)) t.Dispose();
+    }
+
+    [Fact]
     public void Label_smoothing_and_flipping_set_Ds_targets()
     {
         using var scope = NewDisposeScope();
