@@ -16,7 +16,8 @@ internal static class BenchCommand
     {
         var datasets = new Option<string[]>("--dataset") { Description = "ring8 and/or grid25.", DefaultValueFactory = _ => [.. ToyMixture.Names] };
         datasets.AcceptOnlyFromAmong([.. ToyMixture.Names]);
-        var seeds = new Option<int>("--seeds") { Description = "Runs (seeds 0..N−1) per dataset.", DefaultValueFactory = _ => 10 };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per dataset (seeds F..F+N−1).", DefaultValueFactory = _ => 10 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "F, the first seed (to split the seeds over several processes).", DefaultValueFactory = _ => 0 };
         var recipe = new Option<string>("--recipe") { Description = "Recipe to train with.", DefaultValueFactory = _ => "pacgan-toy" };
         recipe.AcceptOnlyFromAmong([.. Recipes.Names]);
         var configFile = new Option<string?>("--config") { Description = "A config JSON file instead of the recipe." };
@@ -25,7 +26,7 @@ internal static class BenchCommand
         var command = new Command("modes",
             "2-D mode-collapse benchmark (PacGAN §5.1): train on ring8 / grid25 per seed, count modes captured and high-quality samples in 2,500 draws.")
         {
-            datasets, seeds, recipe, configFile, steps, runs,
+            datasets, seeds, firstSeed, recipe, configFile, steps, runs,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -41,7 +42,8 @@ internal static class BenchCommand
             {
                 var data = ToyMixture.TryGet(name)!;
                 var results = new List<ModeBenchmarkRun>();
-                for (var seed = 0; seed < n; seed++)
+                var first = parse.GetValue(firstSeed);
+                for (var seed = first; seed < first + n; seed++)
                 {
                     var r = ModeCollapseBenchmark.RunSeed(config, data, seed);
                     results.Add(r);

@@ -52,11 +52,16 @@ public sealed class EvaluationNetworkTests(SmallMnistNetwork small) : IClassFixt
     }
 
     [Fact]
-    public void The_cache_is_keyed_by_the_dataset_content()
+    public void The_cache_is_keyed_by_the_dataset_content_and_training_leaves_the_random_stream_alone()
     {
         var cache = new DataCache(temp.File("cache"));
         var data = small.Train.Take(200);
+        using var scope = NewDisposeScope();
+        manual_seed(42);
+        var expected = rand(4);
+        manual_seed(42);
         using var first = EvaluationNetwork.GetOrTrain(data, null, cache, options: SmallMnistNetwork.Options with { Epochs = 1 });
+        Assert.True(TensorAssert.Same(expected, rand(4)), "training the network must leave the caller's random stream alone");
         var path = EvaluationNetwork.CachePath(cache, data.Name, EvaluationNetwork.Hash(data));
         Assert.True(File.Exists(path));
         var written = File.GetLastWriteTimeUtc(path);
