@@ -16,6 +16,7 @@ public static class GanForgeCli
             TrainCommand.Create(),
             SampleCommand.Create(),
             EvalCommand.Create(),
+            InterpolateCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
             RecipesCommand.Create(),

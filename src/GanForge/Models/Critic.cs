@@ -54,8 +54,14 @@ public sealed class ConditionalGenerator : Module<Tensor, Tensor, Tensor>
 
     public int ClassCount { get; }
 
-    public override Tensor forward(Tensor z, Tensor labels) =>
-        body.call(cat([z, embed.call(labels)], 1));            // (B, z + e) → image
+    public override Tensor forward(Tensor z, Tensor labels) => FromEmbedding(z, Embed(labels));
+
+    /// <summary>The learned class embeddings (B, e) of labels (B).</summary>
+    public Tensor Embed(Tensor labels) => embed.call(labels);
+
+    /// <summary>Generates from z and any point of the embedding space, such as a blend of two classes' embeddings.</summary>
+    public Tensor FromEmbedding(Tensor z, Tensor embedding) =>
+        body.call(cat([z, embedding], 1));                      // (B, z + e) → image
 }
 
 /// <summary>

@@ -93,6 +93,21 @@ public sealed class TrainedGenerator : IDisposable
         return cat(chunks, 0);
     }
 
+    /// <summary>
+    /// Conditional generators: images for <paramref name="latents"/> (T, d) whose class embedding moves from class
+    /// <paramref name="from"/> to class <paramref name="to"/>, row i at (1 − tᵢ)·e(from) + tᵢ·e(to).
+    /// </summary>
+    public Tensor GenerateBetweenClasses(Tensor latents, int from, int to, double[] t)
+    {
+        if (generator is not ConditionalGenerator conditional) throw new ArgumentException("Class interpolation needs a conditional generator.");
+        foreach (var k in new[] { from, to })
+            if (k < 0 || k >= ClassCount) throw new ArgumentException($"Class {k} is outside the generator's classes 0..{ClassCount - 1}.");
+        if (latents.shape[0] != t.Length) throw new ArgumentException($"{latents.shape[0]} latents for {t.Length} interpolation points.");
+        using var _ = no_grad();
+        var ends = conditional.Embed(tensor(new long[] { from, to }, device: Device));
+        return conditional.FromEmbedding(latents, LatentPaths.Lerp(ends[0], ends[1], t));
+    }
+
     /// <summary>Labels for a conditional sample: all <paramref name="label"/>, or <paramref name="perClass"/> of each class in order; null for an unconditional generator.</summary>
     /// <exception cref="ArgumentException">The label is out of range, or labels were asked of an unconditional generator.</exception>
     public Tensor? Labels(int count, int? label, int? perClass)

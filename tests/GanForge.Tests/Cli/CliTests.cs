@@ -285,4 +285,39 @@ public sealed class CliTests : IDisposable
         Assert.Single(error.Trim().Split('\n'));
         Assert.Contains("--count is 3", Run("eval", "--samples", temp.File("bad.npy"), "--data", "mnist-embedded", "--count", "3").Error);
     }
+
+    [Fact]
+    public void Interpolate_writes_a_strip_whose_ends_are_the_endpoint_samples_and_a_gif()
+    {
+        var runs = temp.File("runs");
+        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--limit", "64",
+            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
+        var run = Directory.GetDirectories(runs).Single();
+        var strip = temp.File("strip.png");
+        var gif = temp.File("walk.gif");
+
+        var (exit, output, error) = Run("interpolate", "-c", run, "--from", "3", "--to", "index:5", "--seed", "2", "--steps", "6", "-o", strip, "--gif", gif);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("1 × 6 images", output);
+        using var generator = GanForge.Sampling.TrainedGenerator.Load(run);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var first = generator.Generate(generator.SampleLatents(1, 3));
+        var last = generator.Generate(generator.SampleLatents(64, 2).narrow(0, 5, 1));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(strip);
+        Assert.Equal(6 * 30 + 2, bitmap.Width); // six 28-pixel tiles with 2-pixel borders
+        byte Pixel(int tile, int x, int y) => bitmap.GetPixel(2 + tile * 30 + x, 2 + y).Red;
+        var firstBytes = ImageGrid.ToBytes(first);
+        var lastBytes = ImageGrid.ToBytes(last);
+        Assert.Equal(firstBytes[14 * 28 + 14], Pixel(0, 14, 14));
+        Assert.Equal(lastBytes[14 * 28 + 14], Pixel(5, 14, 14));
+        Assert.Equal("GIF89a", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(gif)[..6]));
+
+        var walk = Run("interpolate", "-c", run, "--walk", "3", "--steps", "4", "-o", temp.File("tour.png"));
+        Assert.True(walk.Exit == 0, walk.Error);
+        Assert.Contains("1 × 12 images", walk.Out);
+        Assert.Contains("neither a seed", Run("interpolate", "-c", run, "--from", "x", "--to", "1", "-o", strip).Error);
+        Assert.Contains("index in 0..63", Run("interpolate", "-c", run, "--from", "index:64", "--to", "1", "-o", strip).Error);
+        Assert.Contains("conditional generator", Run("interpolate", "-c", run, "--from-class", "1", "--to-class", "2", "-o", strip).Error);
+    }
 }
