@@ -17,6 +17,7 @@ public static class GanForgeCli
             SampleCommand.Create(),
             EvalCommand.Create(),
             InterpolateCommand.Create(),
+            ArithmeticCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
             RecipesCommand.Create(),

@@ -320,4 +320,26 @@ public sealed class CliTests : IDisposable
         Assert.Contains("index in 0..63", Run("interpolate", "-c", run, "--from", "index:64", "--to", "1", "-o", strip).Error);
         Assert.Contains("conditional generator", Run("interpolate", "-c", run, "--from-class", "1", "--to-class", "2", "-o", strip).Error);
     }
+
+    [Fact]
+    public void Arithmetic_writes_a_preview_then_the_groups_and_the_jittered_result()
+    {
+        var runs = temp.File("runs");
+        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--limit", "64",
+            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
+        var run = Directory.GetDirectories(runs).Single();
+
+        var preview = Run("arithmetic", "-c", run, "--grid-count", "16", "--preview", temp.File("grid.png"));
+        Assert.True(preview.Exit == 0, preview.Error);
+        Assert.True(File.Exists(temp.File("grid.png")));
+
+        var (exit, output, error) = Run("arithmetic", "-c", run, "--grid-count", "16", "--a", "1,2,3", "--b", "4,5", "--c", "6", "-o", temp.File("sum.png"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("A [1,2,3] − B [4,5] + C [6]", output);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(temp.File("sum.png"));
+        Assert.Equal((9 * 30 + 2, 4 * 30 + 2), (bitmap.Width, bitmap.Height));
+
+        Assert.Contains("'16' is not a grid index in 0..15", Run("arithmetic", "-c", run, "--grid-count", "16", "--a", "1,16", "--b", "4", "--c", "6", "-o", temp.File("x.png")).Error);
+        Assert.Contains("Give --b", Run("arithmetic", "-c", run, "--a", "1", "-o", temp.File("x.png")).Error);
+    }
 }
