@@ -18,6 +18,7 @@ public static class GanForgeCli
             EvalCommand.Create(),
             InterpolateCommand.Create(),
             ArithmeticCommand.Create(),
+            SynthCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
             RecipesCommand.Create(),

@@ -10,7 +10,53 @@ namespace GanForge.Cli.Commands;
 
 internal static class BenchCommand
 {
-    public static Command Create() => new("bench", "Benchmarks that train many short runs and report quality figures.") { CreateModes() };
+    public static Command Create() => new("bench", "Benchmarks that train many short runs and report quality figures.") { CreateModes(), CreateAugment() };
+
+    private static Command CreateAugment()
+    {
+        var checkpoint = new Option<string>("--checkpoint", "-c") { Description = "A conditional generator (checkpoint or run directory).", Required = true };
+        var real = new Option<int>("--real") { Description = "Real training images in the small subset (600 = 1 % of MNIST).", DefaultValueFactory = _ => 600 };
+        var perClass = new Option<int>("--per-class") { Description = "Synthetic images per class added to the subset.", DefaultValueFactory = _ => 1000 };
+        var steps = new Option<int>("--steps") { Description = "Training batches of each classifier (the same for every training set).", DefaultValueFactory = _ => 1500 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the subset, the latents and the classifiers.", DefaultValueFactory = _ => 0 };
+        var json = new Option<string?>("--json") { Description = "Also write the results to this file." };
+        var testCount = new Option<int?>("--test-count") { Description = "Measure accuracy on only the first N test images (default: all)." };
+        var command = new Command("augment",
+            "Synthetic data as augmentation: test accuracy of a classifier trained on a small real subset, on the subset plus a conditional generator's samples, and on the samples alone.")
+        {
+            checkpoint, real, perClass, steps, seed, json, testCount,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            using var generator = Sampling.TrainedGenerator.Load(parse.GetValue(checkpoint)!);
+            if (generator.ClassCount == 0) throw new ArgumentException("bench augment needs a conditional generator (labelled samples).");
+            var dataset = generator.Header.Config.Data.Dataset;
+            var train = DatasetLoader.Load(dataset, DataSplit.Train);
+            var test = DatasetLoader.TryLoadTest(dataset) ?? throw new ArgumentException($"Dataset '{dataset}' has no test split to measure accuracy on.");
+            if (parse.GetValue(testCount) is { } limit) test = test.Take(limit);
+            var n = parse.GetValue(real);
+            if (n < 64 || n > train.Count) throw new ArgumentException($"--real is {n}; expected 64..{train.Count}.");
+            var s = parse.GetValue(seed);
+            if (train.Labels is null) throw new ArgumentException($"Dataset '{dataset}' has no labels.");
+            var subset = train.Draw(n, s);
+            var synthetic = Sampling.SyntheticData.Generate(generator, parse.GetValue(perClass), s, "synthetic");
+            var options = new Evaluation.EvaluationTrainingOptions(BatchSize: 64, Seed: s, Steps: parse.GetValue(steps));
+            var rows = new List<(string Set, int Images, double Accuracy)>();
+            foreach (var (name, data) in new[] { ("real subset", subset), ("real subset + synthetic", Sampling.SyntheticData.Concat(subset, synthetic, "mixed")), ("synthetic only", synthetic) })
+            {
+                using var classifier = Evaluation.EvaluationNetwork.Train(data, test, "", options, line => Console.Error.WriteLine($"{name}: {line.Trim()}"));
+                rows.Add((name, data.Count, classifier.Info.TestAccuracy!.Value));
+                Console.WriteLine($"{name}: {data.Count} images, {classifier.Info.TestAccuracy:P2} test accuracy");
+            }
+            var table = new Table().AddColumns("training set", "images", "test accuracy");
+            foreach (var r in rows) table.AddRow(r.Set, r.Images.ToString("N0"), $"{r.Accuracy:P2}");
+            AnsiConsole.Write(table);
+            if (parse.GetValue(json) is { } path)
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new { checkpoint = parse.GetValue(checkpoint), dataset, real = n, per_class = parse.GetValue(perClass), steps = parse.GetValue(steps), results = rows.Select(r => new { set = r.Set, images = r.Images, accuracy = r.Accuracy }) }, ModeCollapseBenchmark.Json));
+            return 0;
+        }));
+        return command;
+    }
 
     private static Command CreateModes()
     {

@@ -65,6 +65,17 @@ public sealed class ImageDataset : ITrainingSet
     public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, TorchSharp.torch.Device device, int? limit) =>
         new BatchLoader(limit is { } n ? Take(n) : this, batchSize, seed, target, device);
 
+    /// <summary><paramref name="count"/> images (and their labels) drawn without replacement, in an order fixed by <paramref name="seed"/>.</summary>
+    public ImageDataset Draw(int count, int seed)
+    {
+        var order = BatchLoader.Permutation(Count, seed, 0);
+        var n = Math.Min(count, Count);
+        var size = Channels * Height * Width;
+        var pixels = new byte[(long)n * size];
+        for (var i = 0; i < n; i++) Pixels.AsSpan(order[i] * size, size).CopyTo(pixels.AsSpan(i * size));
+        return new ImageDataset(Name, pixels, n, Channels, Height, Width, Labels is null ? null : [.. order.Take(n).Select(i => Labels[i])], ClassCount);
+    }
+
     /// <summary>The first <paramref name="count"/> images (and labels), for quick experiments.</summary>
     public ImageDataset Take(int count)
     {

@@ -19,7 +19,8 @@ public sealed record EvaluationNetworkInfo(
     double? TestAccuracy, int Epochs, int Seed, int TrainingImages, double TrainingSeconds);
 
 /// <summary>How the evaluation network is trained. The defaults reach the accuracies in the README in a few CPU minutes.</summary>
-public sealed record EvaluationTrainingOptions(int Epochs = 5, int BatchSize = 128, double LearningRate = 2e-3, double WeightDecay = 5e-4, int Seed = 0, int? Limit = null);
+/// <param name="Steps">Train for this many batches instead of <paramref name="Epochs"/> passes (to compare training sets of different sizes fairly).</param>
+public sealed record EvaluationTrainingOptions(int Epochs = 5, int BatchSize = 128, double LearningRate = 2e-3, double WeightDecay = 5e-4, int Seed = 0, int? Limit = null, int? Steps = null);
 
 /// <summary>
 /// A dataset's evaluation network (<see cref="EvaluationClassifier"/>): trained once per dataset on its labelled
@@ -124,7 +125,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
         using (var loader = new BatchLoader(data, options.BatchSize, options.Seed, data.Shape, CPU))
         using (var optimizer = optim.AdamW(classifier.parameters(), options.LearningRate, weight_decay: options.WeightDecay))
         {
-            var total = (long)options.Epochs * loader.BatchesPerEpoch;
+            var total = options.Steps ?? (long)options.Epochs * loader.BatchesPerEpoch;
             classifier.train();
             for (long step = 0; step < total; step++)
             {
@@ -135,8 +136,8 @@ public sealed class EvaluationNetwork : IImageEmbedding
                 var loss = nn.functional.cross_entropy(classifier.call(Shift(images)), labels!);
                 loss.backward();
                 optimizer.step();
-                if ((step + 1) % loader.BatchesPerEpoch == 0)
-                    log?.Invoke($"  evaluation network: epoch {(step + 1) / loader.BatchesPerEpoch}/{options.Epochs}, loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0} s");
+                if ((step + 1) % loader.BatchesPerEpoch == 0 || step + 1 == total)
+                    log?.Invoke($"  classifier: step {step + 1}/{total} (epoch {loader.Epoch}), loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0} s");
             }
         }
         classifier.eval();

@@ -193,13 +193,7 @@ public sealed class Evaluator : IDisposable
     /// <summary>Real images the generator never saw judged like samples: the best a generator can hope for.</summary>
     public MetricSet RealBaseline(int count)
     {
-        var order = BatchLoader.Permutation(baselinePool.Count, (int)Options.Seed, 0);
-        var size = baselinePool.Channels * baselinePool.Height * baselinePool.Width;
-        var n = Math.Min(count, baselinePool.Count);
-        var pixels = new byte[n * size];
-        for (var i = 0; i < n; i++) baselinePool.Pixels.AsSpan(order[i] * size, size).CopyTo(pixels.AsSpan(i * size));
-        var drawn = new ImageDataset(baselinePool.Name, pixels, n, baselinePool.Channels, baselinePool.Height, baselinePool.Width);
-        using var set = Embedding.EmbedAll(drawn);
+        using var set = Embedding.EmbedAll(baselinePool.Draw(count, (int)Options.Seed));
         return Measure(set);
     }
 

@@ -342,4 +342,30 @@ public sealed class CliTests : IDisposable
         Assert.Contains("'16' is not a grid index in 0..15", Run("arithmetic", "-c", run, "--grid-count", "16", "--a", "1,16", "--b", "4", "--c", "6", "-o", temp.File("x.png")).Error);
         Assert.Contains("Give --b", Run("arithmetic", "-c", run, "--a", "1", "-o", temp.File("x.png")).Error);
     }
+
+    [Fact]
+    public void Synth_writes_the_requested_count_per_label_and_augment_compares_three_training_sets()
+    {
+        var runs = temp.File("runs");
+        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--conditioning", "concat", "--limit", "64",
+            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
+        var run = Directory.GetDirectories(runs).Single();
+        var folder = temp.File("synthetic");
+
+        var (exit, output, error) = Run("synth", "-c", run, "--per-class", "7", "-o", folder);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("Wrote 70 images, 7 of each of 10 classes", output);
+        var labels = IdxFile.Read(Path.Combine(folder, "train-labels-idx1-ubyte")).Data;
+        Assert.All(Enumerable.Range(0, 10), k => Assert.Equal(7, labels.Count(l => l == k)));
+        var images = DatasetLoader.Load(folder);
+        Assert.Equal((70, 1, 28, 28), (images.Count, images.Channels, images.Height, images.Width));
+
+        var augment = Run("bench", "augment", "-c", run, "--real", "64", "--per-class", "8", "--steps", "2", "--test-count", "200", "--json", temp.File("augment.json"));
+        Assert.True(augment.Exit == 0, augment.Error);
+        Assert.Contains("real subset + synthetic", augment.Out);
+        using var json = JsonDocument.Parse(File.ReadAllText(temp.File("augment.json")));
+        var sizes = json.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("images").GetInt32()).ToArray();
+        Assert.Equal([64, 144, 80], sizes);
+    }
 }
