@@ -11,6 +11,16 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>Trains a tiny MLP GAN for two steps on the embedded MNIST and returns its run directory.</summary>
+    private string TrainTinyMlp(params string[] options)
+    {
+        var runs = temp.File("runs");
+        var (exit, _, error) = Run(["train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--limit", "64",
+            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs, .. options]);
+        Assert.True(exit == 0, error);
+        return Directory.GetDirectories(runs).Single();
+    }
+
     private static (int Exit, string Out, string Error) Run(params string[] args)
     {
         var (oldOut, oldError) = (Console.Out, Console.Error);
@@ -192,10 +202,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Sample_per_class_writes_labels_beside_the_npy_and_refuses_labels_for_plain_models()
     {
-        var runs = temp.File("runs");
-        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--conditioning", "concat", "--limit", "64",
-            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
-        var run = Directory.GetDirectories(runs).Single();
+        var run = TrainTinyMlp("--conditioning", "concat");
         var npy = temp.File("s.npy");
         var (exit, _, error) = Run("sample", "-c", run, "--per-class", "3", "-o", npy);
         Assert.True(exit == 0, error);
@@ -289,10 +296,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Interpolate_writes_a_strip_whose_ends_are_the_endpoint_samples_and_a_gif()
     {
-        var runs = temp.File("runs");
-        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--limit", "64",
-            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
-        var run = Directory.GetDirectories(runs).Single();
+        var run = TrainTinyMlp();
         var strip = temp.File("strip.png");
         var gif = temp.File("walk.gif");
 
@@ -324,10 +328,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Arithmetic_writes_a_preview_then_the_groups_and_the_jittered_result()
     {
-        var runs = temp.File("runs");
-        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--limit", "64",
-            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
-        var run = Directory.GetDirectories(runs).Single();
+        var run = TrainTinyMlp();
 
         var preview = Run("arithmetic", "-c", run, "--grid-count", "16", "--preview", temp.File("grid.png"));
         Assert.True(preview.Exit == 0, preview.Error);
@@ -346,10 +347,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Synth_writes_the_requested_count_per_label_and_augment_compares_three_training_sets()
     {
-        var runs = temp.File("runs");
-        Assert.Equal(0, Run("train", "--model", "mlp", "--ngf", "8", "--ndf", "8", "--latent-dim", "4", "--conditioning", "concat", "--limit", "64",
-            "--batch-size", "16", "--steps", "2", "--threads", "1", "--runs", runs).Exit);
-        var run = Directory.GetDirectories(runs).Single();
+        var run = TrainTinyMlp("--conditioning", "concat");
         var folder = temp.File("synthetic");
 
         var (exit, output, error) = Run("synth", "-c", run, "--per-class", "7", "-o", folder);
