@@ -19,6 +19,7 @@ public static class GanForgeCli
             InterpolateCommand.Create(),
             ArithmeticCommand.Create(),
             SynthCommand.Create(),
+            InpaintCommand.Create(),
             DataCommand.Create(),
             ModelsCommand.Create(),
             RecipesCommand.Create(),

@@ -65,6 +65,15 @@ public sealed class ImageDataset : ITrainingSet
     public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, TorchSharp.torch.Device device, int? limit) =>
         new BatchLoader(limit is { } n ? Take(n) : this, batchSize, seed, target, device);
 
+    /// <summary>Images [start, start + count) as floats (count, C, H, W) in [-1, 1], the models' range; all of them by default.</summary>
+    public TorchSharp.torch.Tensor ToTensor(int start = 0, int? count = null)
+    {
+        var n = count ?? Count - start;
+        var size = Channels * Height * Width;
+        using var bytes = TorchSharp.torch.tensor(Pixels.AsSpan(start * size, n * size).ToArray(), [n, Channels, Height, Width]);
+        return bytes.to_type(TorchSharp.torch.ScalarType.Float32).mul_(2.0 / 255.0).sub_(1.0);
+    }
+
     /// <summary><paramref name="count"/> images (and their labels) drawn without replacement, in an order fixed by <paramref name="seed"/>.</summary>
     public ImageDataset Draw(int count, int seed)
     {

@@ -94,11 +94,6 @@ public static class ImageEmbedding
         embedding.EmbedAll((int)images.shape[0], (start, length) => images.narrow(0, start, length));
 
     /// <summary>Embeds a byte dataset, converting each chunk to [-1, 1].</summary>
-    public static EmbeddedSet EmbedAll(this IImageEmbedding embedding, ImageDataset data)
-    {
-        var imageSize = data.Channels * data.Height * data.Width;
-        return embedding.EmbedAll(data.Count, (start, length) =>
-            tensor(data.Pixels.AsSpan(start * imageSize, length * imageSize).ToArray(), [length, data.Channels, data.Height, data.Width])
-                .to_type(ScalarType.Float32).mul_(2.0 / 255.0).sub_(1.0));
-    }
+    public static EmbeddedSet EmbedAll(this IImageEmbedding embedding, ImageDataset data) =>
+        embedding.EmbedAll(data.Count, (start, length) => data.ToTensor(start, length));
 }

@@ -70,6 +70,13 @@ public static class Checkpoint
         return useEma;
     }
 
+    /// <summary>Loads only the discriminator's weights (for tools that use D, such as inpainting's perceptual loss).</summary>
+    public static void RestoreDiscriminator(string path, nn.Module discriminator)
+    {
+        using var zip = Open(path);
+        LoadWeights(zip, path, DiscriminatorEntry, discriminator);
+    }
+
     public static CheckpointHeader ReadHeader(string path)
     {
         using var zip = Open(path);
