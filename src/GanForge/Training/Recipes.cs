@@ -73,15 +73,15 @@ public static class Recipes
         new("stacked-pacdcgan2", "Stacked MNIST with PacGAN2: the stacked-dcgan recipe with a discriminator that judges pairs of samples",
             "Lin et al. 2018 (PacGAN), §5.2, Table 2 (PacDCGAN2)",
             StackedMnist with { Model = StackedMnist.Model with { Pack = 2 } }),
-        new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, 30,000 steps of Adam 5e-4 decaying linearly to 0",
+        new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
             "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Base with
             {
                 Data = Base.Data with { Dataset = "grid25" },
                 Model = Base.Model with { Name = "mlp-toy", LatentDim = 2, Ngf = 256, Ndf = 256, Pack = 2 },
-                Optimizer = Base.Optimizer with { LrG = 5e-4, LrD = 5e-4, Schedule = "linear" },
-                Training = Base.Training with { BatchSize = 256, Steps = 30000, GeneratorEmaDecay = 0 },
-                Output = Base.Output with { SampleEvery = 5000, CheckpointEvery = 30000, LogEvery = 100 },
+                Optimizer = Base.Optimizer with { LrG = 1e-3, LrD = 1e-3, Schedule = "linear" },
+                Training = Base.Training with { BatchSize = 256, Steps = 10000, GeneratorEmaDecay = 0 },
+                Output = Base.Output with { SampleEvery = 2500, CheckpointEvery = 10000, LogEvery = 100 },
             }),
     ];
 
