@@ -133,16 +133,16 @@ public sealed class Evaluator : IDisposable
             var mnist = EvaluationNetwork.GetOrTrain(DatasetLoader.Load(source, DataSplit.Train, cache), DatasetLoader.Load(source, DataSplit.Test, cache), cache, log, training);
             var uniform = Enumerable.Repeat(1.0 / StackedMnistEmbedding.Modes, StackedMnistEmbedding.Modes).ToArray();
             return new Evaluator(train.Name, new StackedMnistEmbedding(mnist), ownsEmbedding: true, test, referenceDescription, train, uniform, options,
-                BaselineCacheStem(cache, train));
+                BaselineCacheStem(cache, train.Name, EvaluationNetwork.Hash(train)));
         }
         var network = EvaluationNetwork.GetOrTrain(train, test, cache, log, training);
         return new Evaluator(train.Name, network, ownsEmbedding: true, test, referenceDescription, train, ClassPrior(network, test), options,
-            BaselineCacheStem(cache, train));
+            BaselineCacheStem(cache, train.Name, network.Info.DatasetHash));
     }
 
     /// <summary>Baselines depend only on the data, its evaluation network and the options: they are cached beside the network.</summary>
-    private static string BaselineCacheStem(DataCache cache, ImageDataset train) =>
-        Path.ChangeExtension(EvaluationNetwork.CachePath(cache, train.Name, EvaluationNetwork.Hash(train)), null) + ".baselines";
+    private static string BaselineCacheStem(DataCache cache, string dataset, string hash) =>
+        Path.ChangeExtension(EvaluationNetwork.CachePath(cache, dataset, hash), null) + ".baselines";
 
     /// <summary>An evaluator over a given embedding (which stays the caller's), reference set and pool of real images for the real baseline.</summary>
     public static Evaluator Create(string dataset, IImageEmbedding embedding, ImageDataset reference, ImageDataset baselinePool, EvaluationOptions? options = null) =>
