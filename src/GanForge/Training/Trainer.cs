@@ -271,9 +271,8 @@ public sealed class Trainer : IDisposable
     /// appends them to metrics.jsonl; a new best FD also writes checkpoints/best.ckpt. Uses no global RNG, so
     /// evaluating leaves the training stream (and bit-exact resume) alone.
     /// </summary>
-    public MetricSet Evaluate(double elapsed, ITrainingObserver? observer = null)
+    private MetricSet Evaluate(double elapsed, ITrainingObserver? observer)
     {
-        if (evaluator is null) throw new InvalidOperationException("This run has no evaluator: set output.eval_every.");
         var count = config.Output.EvalCount;
         var sampler = generatorEma ?? generator;
         MetricSet metrics;
@@ -286,7 +285,7 @@ public sealed class Trainer : IDisposable
             try
             {
                 using var _ = no_grad();
-                metrics = evaluator.Measure(count, (start, length) => ModelZoo.Generate(sampler, latents.narrow(0, start, length), labels?.narrow(0, start, length)).cpu(),
+                metrics = evaluator!.Measure(count, (start, length) => ModelZoo.Generate(sampler, latents.narrow(0, start, length), labels?.narrow(0, start, length)).cpu(),
                     labels?.to_type(ScalarType.Int32).cpu().data<int>().ToArray());
             }
             finally
