@@ -4,7 +4,6 @@ using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Sampling;
-using SkiaSharp;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -36,9 +35,7 @@ internal static class InpaintCommand
             var options = new InpaintingOptions(parse.GetValue(steps), parse.GetValue(restarts), PerceptualWeight: parse.GetValue(lambda), Seed: parse.GetValue(seed));
             if (options.Steps < 1 || options.Restarts < 1) throw new ArgumentException("--steps and --restarts must be at least 1.");
             if (options.PerceptualWeight < 0) throw new ArgumentException($"--lambda is {options.PerceptualWeight}; expected 0 or more.");
-            var path = Directory.Exists(parse.GetValue(checkpoint)) ? Training.RunDirectory.Open(parse.GetValue(checkpoint)!).LatestCheckpoint()
-                ?? throw new ArgumentException($"Run '{parse.GetValue(checkpoint)}' has no checkpoint.") : parse.GetValue(checkpoint)!;
-            using var inpainter = Inpainter.Load(path);
+            using var inpainter = Inpainter.Load(parse.GetValue(checkpoint)!);
             var shape = inpainter.Shape;
             var holes = InpaintingMasks.Parse(parse.GetValue(mask)!, shape.Height, shape.Width, parse.GetValue(seed));
             using var scope = NewDisposeScope();
@@ -56,7 +53,7 @@ internal static class InpaintCommand
             }
             else
             {
-                images = ImageEmbedding.Prepare(ReadPng(parse.GetValue(image)!), shape);
+                images = ImageEmbedding.Prepare(SampleFile.ReadImage(parse.GetValue(image)!), shape);
                 if (conditional) labels = tensor(new long[] { parse.GetValue(label) ?? throw new ArgumentException("This generator is conditional: give the image's class with --label.") });
             }
             var result = inpainter.Complete(images, holes, options, labels, parse.GetValue(poisson));
@@ -91,22 +88,5 @@ internal static class InpaintCommand
         Console.WriteLine($"{test.Count} test images of {test.Name}.");
         if (jsonPath is not null)
             AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(new { images = test.Count, results = rows.Select(r => new { method = r.Method, psnr = r.Psnr, ssim = r.Ssim }) }, EvaluationReport.Json));
-    }
-
-    private static Tensor ReadPng(string path)
-    {
-        if (!File.Exists(path)) throw new ArgumentException($"Image '{path}' does not exist.");
-        using var bitmap = SKBitmap.Decode(path) ?? throw new ArgumentException($"Image '{path}' is not a readable image.");
-        var (w, h) = (bitmap.Width, bitmap.Height);
-        var pixels = new byte[3 * w * h];
-        for (var y = 0; y < h; y++)
-            for (var x = 0; x < w; x++)
-            {
-                var c = bitmap.GetPixel(x, y);
-                pixels[y * w + x] = c.Red;
-                pixels[w * h + y * w + x] = c.Green;
-                pixels[2 * w * h + y * w + x] = c.Blue;
-            }
-        return tensor(pixels, [1, 3, h, w]).to_type(ScalarType.Float32).mul_(2.0 / 255).sub_(1);
     }
 }

@@ -90,24 +90,37 @@ public static class SampleFile
             }
             else if (bitmap.Width != width || bitmap.Height != height)
                 throw new DataFormatException($"Sample image '{files[i]}' is {bitmap.Width}×{bitmap.Height}; the first image of the folder is {width}×{height}.");
-            var plane = width * height;
-            for (var y = 0; y < height; y++)
-            {
-                for (var x = 0; x < width; x++)
-                {
-                    var colour = bitmap.GetPixel(x, y);
-                    var at = (long)i * channels * plane + y * width + x;
-                    if (channels == 1) pixels[at] = colour.Red;
-                    else
-                    {
-                        pixels[at] = colour.Red;
-                        pixels[at + plane] = colour.Green;
-                        pixels[at + 2 * plane] = colour.Blue;
-                    }
-                }
-            }
+            CopyPixels(bitmap, channels, pixels.AsSpan((int)((long)i * channels * width * height), channels * width * height));
         }
         return FromBytes(pixels!, files.Count, channels, height, width);
+    }
+
+    /// <summary>One image file (PNG, JPEG, …) as (1, C, H, W) in [-1, 1]: grey when every pixel has R = G = B, else RGB.</summary>
+    /// <exception cref="DataFormatException">The file is missing or not a decodable image.</exception>
+    public static Tensor ReadImage(string path)
+    {
+        if (!File.Exists(path)) throw new DataFormatException($"Image '{path}' does not exist.");
+        using var bitmap = SKBitmap.Decode(path) ?? throw new DataFormatException($"Image '{path}' is not a readable image.");
+        var channels = IsGrey(bitmap) ? 1 : 3;
+        var pixels = new byte[channels * bitmap.Width * bitmap.Height];
+        CopyPixels(bitmap, channels, pixels);
+        return FromBytes(pixels, 1, channels, bitmap.Height, bitmap.Width);
+    }
+
+    /// <summary>Writes a bitmap's pixels as C×H×W bytes (the red channel alone for grey).</summary>
+    private static void CopyPixels(SKBitmap bitmap, int channels, Span<byte> target)
+    {
+        var plane = bitmap.Width * bitmap.Height;
+        var colours = bitmap.Pixels;
+        for (var i = 0; i < plane; i++)
+        {
+            target[i] = colours[i].Red;
+            if (channels == 3)
+            {
+                target[i + plane] = colours[i].Green;
+                target[i + 2 * plane] = colours[i].Blue;
+            }
+        }
     }
 
     /// <summary>Grey when every pixel of the first image has R = G = B.</summary>

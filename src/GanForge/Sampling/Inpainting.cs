@@ -92,10 +92,11 @@ public sealed class Inpainter : IDisposable
     public CheckpointHeader Header { get; }
     public ImageShape Shape => Header.Shape;
 
-    /// <summary>G (its moving average when there is one) and D of a checkpoint.</summary>
-    public static Inpainter Load(string checkpoint)
+    /// <summary>G (its moving average when there is one) and D of a checkpoint, or of a run directory's newest checkpoint.</summary>
+    public static Inpainter Load(string checkpointOrRun)
     {
         TorchRuntime.PrepareEnvironment();
+        var checkpoint = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(checkpoint);
         if (ModelZoo.Require(header.Config.Model.Name).ForPoints) throw new ArgumentException("2-D point generators have no images to inpaint.");
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);

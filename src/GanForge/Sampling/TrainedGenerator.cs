@@ -37,7 +37,7 @@ public sealed class TrainedGenerator : IDisposable
     public static TrainedGenerator Load(string checkpointOrRun, string device = "cpu")
     {
         TorchRuntime.PrepareEnvironment();
-        var path = Directory.Exists(checkpointOrRun) ? LatestIn(checkpointOrRun) : checkpointOrRun;
+        var path = ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(path);
         var target = TorchRuntime.ParseDevice(device);
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
@@ -54,6 +54,11 @@ public sealed class TrainedGenerator : IDisposable
         generator.eval();
         return new TrainedGenerator(header, generator, target);
     }
+
+    /// <summary>A checkpoint file as given, or a run directory's newest checkpoint.</summary>
+    /// <exception cref="CheckpointException">The run has no checkpoint, or the directory is not a run.</exception>
+    public static string ResolveCheckpoint(string checkpointOrRun) =>
+        Directory.Exists(checkpointOrRun) ? LatestIn(checkpointOrRun) : checkpointOrRun;
 
     private static string LatestIn(string runPath)
     {
