@@ -13,105 +13,156 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "A checkpoint file or run directory: generate --count samples from its generator." };
-        var samples = new Option<string?>("--samples", "-s")
+        var checkpoints = new Option<string[]>("--checkpoint", "-c")
         {
-            Description = "Samples to evaluate instead: .npy (floats in [-1, 1] or uint8; NAME.labels.npy beside it gives a conditional model's labels), an IDX file, or a folder of PNG images.",
+            Description = "A checkpoint file or run directory: generate --count samples from its generator (or decoder). Repeat to compare several side by side.",
         };
-        var data = new Option<string?>("--data") { Description = "Dataset to compare with (default: the checkpoint's training data; required with --samples)." };
+        var samples = new Option<string[]>("--samples", "-s")
+        {
+            Description = "Samples to evaluate instead: .npy (floats in [-1, 1] or uint8; NAME.labels.npy beside it gives a conditional model's labels), an IDX file, or a folder of PNG images. Repeatable.",
+        };
+        var data = new Option<string?>("--data") { Description = "Dataset to compare with (default: the checkpoints' training data; required with --samples alone)." };
         var count = new Option<int?>("--count", "-n") { Description = "Samples to generate (and real images per reference set); default 10,000, 26,000 for Stacked MNIST." };
         var seed = new Option<long>("--seed") { Description = "Seed of the latents, the KID subsets and the baselines.", DefaultValueFactory = _ => 0 };
-        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file." };
+        var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file (an array of reports when several sources are compared)." };
         var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the real-data and noise baselines." };
         var kidSubsets = new Option<int>("--kid-subsets") { Description = "Subsets KID averages over.", DefaultValueFactory = _ => 100 };
         var kidSubsetSize = new Option<int>("--kid-subset-size") { Description = "Size of each KID subset.", DefaultValueFactory = _ => 1000 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads; 0 = one per core.", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
-            "Measure a generator against the real test split: FD, KID, IS, precision/recall, density/coverage and class statistics in the dataset's evaluation network, beside a real-data and a noise baseline.")
+            "Measure generators against the real test split: FD, KID, IS, precision/recall, density/coverage and class statistics in the dataset's evaluation network, side by side and beside a real-data and a noise baseline.")
         {
-            checkpoint, samples, data, count, seed, json, noBaselines, kidSubsets, kidSubsetSize, threads,
+            checkpoints, samples, data, count, seed, json, noBaselines, kidSubsets, kidSubsetSize, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var checkpointPath = parse.GetValue(checkpoint);
-            var samplesPath = parse.GetValue(samples);
-            if ((checkpointPath is null) == (samplesPath is null)) throw new ArgumentException("Give exactly one of --checkpoint and --samples.");
+            var checkpointPaths = parse.GetValue(checkpoints) ?? [];
+            var samplePaths = parse.GetValue(samples) ?? [];
+            if (checkpointPaths.Length + samplePaths.Length == 0) throw new ArgumentException("Give at least one --checkpoint or --samples.");
             TorchRuntime.PrepareEnvironment();
             TorchRuntime.SetThreads(parse.GetValue(threads));
-            using var generator = checkpointPath is null ? null : TrainedGenerator.Load(checkpointPath);
-            var dataset = parse.GetValue(data) ?? generator?.Header.Config.Data.Dataset
-                ?? throw new ArgumentException("--samples needs --data: the dataset the samples should be compared with.");
-            var n = parse.GetValue(count) ?? (StackedMnist.IsStacked(dataset) ? 26_000 : 10_000);
-            var options = new EvaluationOptions
+            var generators = new List<TrainedGenerator>();
+            try
             {
-                Count = n, Seed = parse.GetValue(seed), KidSubsets = parse.GetValue(kidSubsets), KidSubsetSize = parse.GetValue(kidSubsetSize),
-            }.Validated();
-            using var scope = NewDisposeScope();
-            Tensor images;
-            Tensor? labels = null;
-            int[]? requested;
-            string source;
-            if (generator is not null)
-            {
-                labels = generator.Labels(n, null, null);
-                images = generator.Generate(generator.SampleLatents(n, options.Seed), labels);
-                requested = labels?.to_type(ScalarType.Int32).data<int>().ToArray();
-                source = $"{checkpointPath} (step {generator.Header.Position.Step}, {n} samples)";
-            }
-            else
-            {
-                (images, requested) = SampleFile.Read(samplesPath!);
-                if (images.shape[0] > n)
+                foreach (var path in checkpointPaths) generators.Add(TrainedGenerator.Load(path));
+                var dataset = parse.GetValue(data) ?? CommonDataset(checkpointPaths, generators)
+                    ?? throw new ArgumentException("--samples needs --data: the dataset the samples should be compared with.");
+                var n = parse.GetValue(count) ?? (StackedMnist.IsStacked(dataset) ? 26_000 : 10_000);
+                var options = new EvaluationOptions
                 {
-                    images = images.narrow(0, 0, n);
-                    requested = requested?[..n];
+                    Count = n, Seed = parse.GetValue(seed), KidSubsets = parse.GetValue(kidSubsets), KidSubsetSize = parse.GetValue(kidSubsetSize),
+                }.Validated();
+                using var scope = NewDisposeScope();
+                // Sample files are read before the evaluator is prepared, which may train a network: a bad file fails at once.
+                var files = samplePaths.Select(path => ReadSamples(path, n)).ToList();
+                using var evaluator = Evaluator.ForDataset(dataset, options, log: line => Console.Error.WriteLine(line));
+                var baselines = !parse.GetValue(noBaselines);
+                var reports = new List<(string Label, EvaluationReport Report)>();
+                for (var i = 0; i < generators.Count; i++)
+                    reports.Add((Label(checkpointPaths[i]), EvaluateGenerator(evaluator, generators[i], checkpointPaths[i], n, options.Seed, baselines)));
+                foreach (var (path, images, requested) in files)
+                {
+                    var count = (int)images.shape[0];
+                    reports.Add((Path.GetFileName(Path.TrimEndingDirectorySeparator(path)),
+                        evaluator.Evaluate($"{path} ({count} samples)", count, (start, length) => images.narrow(0, start, length), requested, baselines)));
                 }
-                n = (int)images.shape[0];
-                if (requested is not null && requested.Length != n)
-                    throw new DataFormatException($"'{samplesPath}' has {n} images but its labels file has {requested.Length} labels.");
-                source = $"{samplesPath} ({n} samples)";
+                Print(reports);
+                if (parse.GetValue(json) is { } jsonPath)
+                {
+                    AtomicFile.WriteAllText(jsonPath, (reports.Count == 1
+                        ? reports[0].Report.ToJson()
+                        : System.Text.Json.JsonSerializer.Serialize(reports.Select(r => r.Report), EvaluationReport.Json)) + "\n");
+                    Console.WriteLine($"Report: {jsonPath}");
+                }
+                return 0;
             }
-            if (images.dim() != 4) throw new ArgumentException("2-D point generators are measured with 'ganforge bench modes', not eval.");
-
-            using var evaluator = Evaluator.ForDataset(dataset, options, log: line => Console.Error.WriteLine(line));
-            var report = evaluator.Evaluate(source, n, (start, length) => images.narrow(0, start, length), requested, !parse.GetValue(noBaselines));
-            Print(report);
-            if (parse.GetValue(json) is { } jsonPath)
+            finally
             {
-                AtomicFile.WriteAllText(jsonPath, report.ToJson() + "\n");
-                Console.WriteLine($"Report: {jsonPath}");
+                foreach (var g in generators) g.Dispose();
             }
-            return 0;
         }));
         return command;
     }
 
-    private static void Print(EvaluationReport report)
+    /// <summary>The dataset every checkpoint was trained on, or null without checkpoints.</summary>
+    private static string? CommonDataset(string[] paths, List<TrainedGenerator> generators)
     {
-        Console.WriteLine($"Samples:   {report.Source}");
-        Console.WriteLine($"Reference: {report.Dataset} {report.Reference}, {report.ReferenceCount} images");
-        Console.WriteLine($"Embedding: {report.Embedding}");
-        var sets = new[] { report.Samples, report.RealBaseline, report.NoiseBaseline };
-        var table = new Table().AddColumn("metric").AddColumn(new TableColumn("samples").RightAligned());
-        if (report.RealBaseline is not null) table.AddColumn(new TableColumn("real data (floor)").RightAligned()).AddColumn(new TableColumn("noise (ceiling)").RightAligned());
-        void Row(string name, Func<MetricSet, string> format) =>
-            table.AddRow([name, .. sets.Where(s => s is not null).Select(s => Markup.Escape(format(s!)))]);
+        var datasets = generators.Select(g => g.Header.Config.Data.Dataset).Distinct().ToList();
+        if (datasets.Count > 1)
+            throw new ArgumentException($"The checkpoints were trained on different datasets ({string.Join(", ", datasets)}); give --data to choose the one to compare with.");
+        return datasets.FirstOrDefault();
+    }
+
+    /// <summary>A column title: the run directory's name (and the checkpoint file when it is not the run's newest).</summary>
+    private static string Label(string checkpointOrRun)
+    {
+        var full = Path.GetFullPath(Path.TrimEndingDirectorySeparator(checkpointOrRun));
+        if (Directory.Exists(full)) return Path.GetFileName(full);
+        var run = Path.GetDirectoryName(Path.GetDirectoryName(full));
+        return run is null ? Path.GetFileName(full) : $"{Path.GetFileName(run)}/{Path.GetFileNameWithoutExtension(full)}";
+    }
+
+    private static EvaluationReport EvaluateGenerator(Evaluator evaluator, TrainedGenerator generator, string path, int n, long seed, bool baselines)
+    {
+        using var scope = NewDisposeScope();
+        var labels = generator.Labels(n, null, null);
+        var images = generator.Generate(generator.SampleLatents(n, seed), labels);
+        if (images.dim() != 4) throw new ArgumentException("2-D point generators are measured with 'ganforge bench modes', not eval.");
+        var requested = labels?.to_type(ScalarType.Int32).data<int>().ToArray();
+        var source = $"{path} ({generator.Header.Config.Objective.Name}, step {generator.Header.Position.Step}, {n} samples)";
+        return evaluator.Evaluate(source, n, (start, length) => images.narrow(0, start, length), requested, baselines);
+    }
+
+    /// <summary>At most <paramref name="n"/> images of a sample file, with their labels when it has them; tensors belong to the caller's scope.</summary>
+    private static (string Path, Tensor Images, int[]? Labels) ReadSamples(string path, int n)
+    {
+        var (images, requested) = SampleFile.Read(path);
+        if (images.shape[0] > n)
+        {
+            images = images.narrow(0, 0, n);
+            requested = requested?[..n];
+        }
+        n = (int)images.shape[0];
+        if (requested is not null && requested.Length != n)
+            throw new DataFormatException($"'{path}' has {n} images but its labels file has {requested.Length} labels.");
+        return (path, images, requested);
+    }
+
+    private static void Print(List<(string Label, EvaluationReport Report)> reports)
+    {
+        var first = reports[0].Report;
+        foreach (var (label, report) in reports) Console.WriteLine($"Samples:   {report.Source}");
+        Console.WriteLine($"Reference: {first.Dataset} {first.Reference}, {first.ReferenceCount} images");
+        Console.WriteLine($"Embedding: {first.Embedding}");
+        var sets = reports.Select(r => r.Report.Samples).ToList();
+        var table = new Table().AddColumn("metric");
+        foreach (var (label, _) in reports) table.AddColumn(new TableColumn(Markup.Escape(reports.Count == 1 ? "samples" : label)).RightAligned());
+        if (first.RealBaseline is { } real && first.NoiseBaseline is { } noise)
+        {
+            table.AddColumn(new TableColumn("real data (floor)").RightAligned()).AddColumn(new TableColumn("noise (ceiling)").RightAligned());
+            sets.AddRange([real, noise]);
+        }
+        void Row(string name, Func<MetricSet, string> format) => table.AddRow([name, .. sets.Select(s => Markup.Escape(format(s)))]);
         Row("FD ↓", s => $"{s.Fd:F2}");
         Row("KID ×10³ ↓", s => $"{1e3 * s.KidMean:F2} ± {1e3 * s.KidStd:F2}");
-        if (report.Samples.IsMean is not null) Row("IS ↑", s => $"{s.IsMean:F2} ± {s.IsStd:F2}");
+        if (first.Samples.IsMean is not null) Row("IS ↑", s => s.IsMean is { } mean ? $"{mean:F2} ± {s.IsStd:F2}" : "");
         Row("precision ↑", s => $"{s.Precision:F3}");
         Row("recall ↑", s => $"{s.Recall:F3}");
         Row("density", s => $"{s.Density:F3}");
         Row("coverage ↑", s => $"{s.Coverage:F3}");
-        if (report.Samples.Classes is { } classes)
+        if (first.Samples.Classes is { } classes)
         {
-            Row($"modes (≥ {(classes.ModeMinimum == 1 ? "1 sample" : $"{classes.ModeMinimum} samples")}) ↑", s => $"{s.Classes!.Modes} / {s.Classes.Histogram.Length}");
-            Row("KL(classes ‖ data) ↓", s => $"{s.Classes!.KlToData:F4}");
-            if (classes.LabelAccuracy is { } accuracy) table.AddRow("label accuracy ↑", $"{accuracy:P2}");
+            Row($"modes (≥ {(classes.ModeMinimum == 1 ? "1 sample" : $"{classes.ModeMinimum} samples")}) ↑", s => s.Classes is { } c ? $"{c.Modes} / {c.Histogram.Length}" : "");
+            Row("KL(classes ‖ data) ↓", s => s.Classes is { } c ? $"{c.KlToData:F4}" : "");
+            if (reports.Any(r => r.Report.Samples.Classes?.LabelAccuracy is not null))
+                Row("label accuracy ↑", s => s.Classes?.LabelAccuracy is { } accuracy ? $"{accuracy:P2}" : "");
         }
         AnsiConsole.Write(table);
-        if (report.Samples.Classes is { Histogram.Length: <= 20 } c)
-            Console.WriteLine($"Predicted classes: {string.Join(" ", c.Histogram.Select((h, k) => $"{k}:{h}"))}");
-        Console.WriteLine($"Evaluated in {report.Seconds:F1} s.");
+        foreach (var (label, report) in reports)
+        {
+            if (report.Samples.Classes is { Histogram.Length: <= 20 } c)
+                Console.WriteLine($"Predicted classes{(reports.Count == 1 ? "" : $" of {label}")}: {string.Join(" ", c.Histogram.Select((h, k) => $"{k}:{h}"))}");
+        }
+        Console.WriteLine($"Evaluated in {reports.Sum(r => r.Report.Seconds):F1} s.");
     }
 }

@@ -17,7 +17,7 @@ internal static class InpaintCommand
         var image = new Option<string?>("--image") { Description = "A PNG image to complete (resized to the model's size)." };
         var fromTest = new Option<int?>("--from-test") { Description = "Complete the first N images of the dataset's test split and report PSNR/SSIM of the hole against the baselines." };
         var mask = new Option<string>("--mask") { Description = "center, left, random:P (share P missing) or a PNG (dark = missing).", DefaultValueFactory = _ => "center" };
-        var lambda = new Option<double>("--lambda") { Description = "Weight of the perceptual loss log(1 − D(G(z))).", DefaultValueFactory = _ => 0.003 };
+        var lambda = new Option<double?>("--lambda") { Description = "Weight of the perceptual loss log(1 − D(G(z))); default 0.003 for a GAN, 0 for an autoencoder (it has no D)." };
         var restarts = new Option<int>("--restarts") { Description = "Random starts of z; each image keeps its best.", DefaultValueFactory = _ => 4 };
         var steps = new Option<int>("--steps") { Description = "Adam steps per start.", DefaultValueFactory = _ => 400 };
         var poisson = new Option<bool>("--poisson") { Description = "Poisson-blend G's pixels into the hole instead of pasting them." };
@@ -32,10 +32,11 @@ internal static class InpaintCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             if ((parse.GetValue(image) is null) == (parse.GetValue(fromTest) is null)) throw new ArgumentException("Give exactly one of --image and --from-test.");
-            var options = new InpaintingOptions(parse.GetValue(steps), parse.GetValue(restarts), PerceptualWeight: parse.GetValue(lambda), Seed: parse.GetValue(seed));
+            using var inpainter = Inpainter.Load(parse.GetValue(checkpoint)!);
+            var perceptual = parse.GetValue(lambda) ?? (inpainter.HasDiscriminator ? new InpaintingOptions().PerceptualWeight : 0);
+            var options = new InpaintingOptions(parse.GetValue(steps), parse.GetValue(restarts), PerceptualWeight: perceptual, Seed: parse.GetValue(seed));
             if (options.Steps < 1 || options.Restarts < 1) throw new ArgumentException("--steps and --restarts must be at least 1.");
             if (options.PerceptualWeight < 0) throw new ArgumentException($"--lambda is {options.PerceptualWeight}; expected 0 or more.");
-            using var inpainter = Inpainter.Load(parse.GetValue(checkpoint)!);
             var shape = inpainter.Shape;
             var holes = InpaintingMasks.Parse(parse.GetValue(mask)!, shape.Height, shape.Width, parse.GetValue(seed));
             using var scope = NewDisposeScope();
@@ -67,13 +68,16 @@ internal static class InpaintCommand
         return command;
     }
 
+    private static string Prior(Inpainter inpainter) =>
+        inpainter.HasDiscriminator ? "GAN prior" : $"{inpainter.Header.Config.Objective.Name.ToUpperInvariant()} decoder prior";
+
     private static void Report(Tensor images, Tensor holes, InpaintingResult result, ImageDataset test, Inpainter inpainter, string? jsonPath, bool poisson)
     {
         var hole = 1 - holes;
         var train = DatasetLoader.Load(inpainter.Header.Config.Data.Dataset, DataSplit.Train);
         var rows = new List<(string Method, double Psnr, double Ssim)>
         {
-            (poisson ? "GAN prior, Poisson-blended" : "GAN prior (Yeh et al.)", ImageSimilarity.Psnr(result.Blended, images, hole), ImageSimilarity.Ssim(result.Blended, images, hole)),
+            (Prior(inpainter) + (poisson ? ", Poisson-blended" : " (Yeh et al.)"), ImageSimilarity.Psnr(result.Blended, images, hole), ImageSimilarity.Ssim(result.Blended, images, hole)),
         };
         var mean = InpaintingBaselines.MeanFill(images, holes);
         rows.Add(("mean fill", ImageSimilarity.Psnr(mean, images, hole), ImageSimilarity.Ssim(mean, images, hole)));

@@ -54,7 +54,7 @@ internal static class TrainCommand
             (c, v) => c with { Model = c.Model with { Pack = v } });
         Add("--conditioning", "Conditional model: none, concat, projection or acgan (needs labelled data).", defaults.Model.Conditioning,
             (c, v) => c with { Model = c.Model with { Conditioning = v } }, [.. Models.ModelZoo.Conditionings]);
-        Add("--objective", "GAN objective (see README: Objectives).", defaults.Objective.Name,
+        Add("--objective", "GAN objective, or ae / vae to train an autoencoder (see README: Objectives, Autoencoders).", defaults.Objective.Name,
             (c, v) => c with { Objective = c.Objective with { Name = v } }, [.. Objectives.ObjectiveFactory.Names]);
         Add("--real-label", "D's target for real images (0.9 = one-sided label smoothing); classifier objectives.", defaults.Objective.RealLabel,
             (c, v) => c with { Objective = c.Objective with { RealLabel = v } });
@@ -69,6 +69,10 @@ internal static class TrainCommand
             (c, v) => c with { Objective = c.Objective with { WeightClip = v } });
         Add("--feature-matching", "Weight of feature matching added to G's loss; 0 = off.", defaults.Objective.FeatureMatching,
             (c, v) => c with { Objective = c.Objective with { FeatureMatching = v } });
+        Add("--reconstruction", "Reconstruction loss of ae / vae: bce or mse.", defaults.Objective.Reconstruction,
+            (c, v) => c with { Objective = c.Objective with { Reconstruction = v } }, [.. Objectives.AutoencoderObjective.ReconstructionLosses]);
+        Add("--beta", "Weight β of the vae's KL term (1 = the ELBO; β-VAE otherwise).", defaults.Objective.Beta,
+            (c, v) => c with { Objective = c.Objective with { Beta = v } });
         Add("--optimizer", "adam or rmsprop.", defaults.Optimizer.Name, (c, v) => c with { Optimizer = c.Optimizer with { Name = v } }, ["adam", "rmsprop"]);
         Add("--lr-g", "Generator learning rate.", defaults.Optimizer.LrG, (c, v) => c with { Optimizer = c.Optimizer with { LrG = v } });
         Add("--lr-d", "Discriminator learning rate (different from --lr-g: TTUR).", defaults.Optimizer.LrD, (c, v) => c with { Optimizer = c.Optimizer with { LrD = v } });
@@ -192,7 +196,7 @@ internal static class TrainCommand
         else
             Console.WriteLine($"Finished {result.Step} steps.");
         if (result.LastMetrics is { } m)
-            Console.WriteLine($"  last: D loss {m.DLoss:F3}, G loss {m.GLoss:F3}, D(x) {m.DReal:F2}, D(G(z)) {m.DFake:F2}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
+            Console.WriteLine($"  last: {Losses(m, ", ")}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
         Console.WriteLine($"  samples:    {result.LastSampleGrid}");
         Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
         if (result.Best is { } best)
@@ -203,8 +207,11 @@ internal static class TrainCommand
         $"FD {m.Fd:F2} · KID×10³ {1e3 * m.KidMean:F2} · precision {m.Precision:F3} · recall {m.Recall:F3}" +
         (m.IsMean is { } inception ? $" · IS {inception:F2}" : "") + (m.Classes is { } c ? $" · modes {c.Modes}/{c.Histogram.Length}" : "");
 
-    private static string Describe(TrainingMetrics m) =>
-        $"step {m.Step} · D {m.DLoss:F3} · G {m.GLoss:F3} · D(x) {m.DReal:F2} · D(G(z)) {m.DFake:F2} · {m.ImagesPerSecond:F0} img/s";
+    private static string Describe(TrainingMetrics m) => $"step {m.Step} · {Losses(m, " · ")} · {m.ImagesPerSecond:F0} img/s";
+
+    private static string Losses(TrainingMetrics m, string separator) => m.Loss is { } loss
+        ? string.Join(separator, new[] { $"loss {loss:F2}", $"reconstruction {m.Reconstruction:F2}", m.Kl is { } kl ? $"KL {kl:F2}" : null }.OfType<string>())
+        : string.Join(separator, $"D loss {m.DLoss:F3}", $"G loss {m.GLoss:F3}", $"D(x) {m.DReal:F2}", $"D(G(z)) {m.DFake:F2}");
 
     private sealed class ProgressObserver(ProgressTask task) : ITrainingObserver
     {

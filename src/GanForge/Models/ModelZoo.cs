@@ -100,6 +100,30 @@ public static class ModelZoo
         return d;
     }
 
+    /// <summary>
+    /// The encoder of an autoencoder whose decoder is the model's generator, mapping an image to
+    /// <paramref name="outputs"/> numbers: mlp and the dcgan28 family have one.
+    /// </summary>
+    public static Module<Tensor, Tensor> CreateEncoder(ModelConfig config, ImageShape shape, int outputs)
+    {
+        var spec = Require(config.Name);
+        var ndf = config.Ndf ?? spec.DefaultNdf;
+        Module<Tensor, Tensor> encoder = spec.Name switch
+        {
+            "mlp" => new MlpEncoder(ndf, shape, outputs),
+            "dcgan28" or "dcgan28-small" => new ConvEncoder(ndf, shape.Channels, outputs),
+            _ => throw new ConfigException(NoEncoder(spec.Name)),
+        };
+        WeightInit.Dcgan(encoder);
+        return encoder;
+    }
+
+    /// <summary>Whether the model has an encoder (<see cref="CreateEncoder"/>), that is, whether it can be an autoencoder.</summary>
+    public static bool HasEncoder(string name) => name is "mlp" or "dcgan28" or "dcgan28-small";
+
+    internal static string NoEncoder(string name) =>
+        $"model.name '{name}' has no encoder; the autoencoder objectives (ae, vae) use mlp, dcgan28 or dcgan28-small.";
+
     /// <summary>Runs a generator made by <see cref="CreateGenerator"/>; labels are required exactly when it is conditional.</summary>
     public static Tensor Generate(Module generator, Tensor z, Tensor? labels) => generator switch
     {

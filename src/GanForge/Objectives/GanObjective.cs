@@ -182,7 +182,8 @@ public sealed class HingeObjective(ObjectiveConfig config) : GanObjective(config
 
 public static class ObjectiveFactory
 {
-    public static IReadOnlyList<string> Names { get; } = ["non-saturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge", "feature-matching"];
+    /// <summary>Every objective: the GANs, then the autoencoders (<see cref="AutoencoderObjective"/>).</summary>
+    public static IReadOnlyList<string> Names { get; } = ["non-saturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge", "feature-matching", .. AutoencoderObjective.Names];
 
     public static GanObjective Create(ObjectiveConfig config) => config.Name switch
     {
@@ -193,6 +194,7 @@ public static class ObjectiveFactory
         "wgan-gp" => new WassersteinGpObjective(config),
         "hinge" => new HingeObjective(config),
         "feature-matching" => new FeatureMatchingObjective(config),
+        "ae" or "vae" => throw new ConfigException($"objective.name '{config.Name}' trains an autoencoder, not a GAN."),
         _ => throw new ConfigException($"objective.name '{config.Name}' is not a known objective; expected one of {string.Join(", ", Names)}."),
     };
 
@@ -200,6 +202,11 @@ public static class ObjectiveFactory
     public static void Validate(RunConfig run)
     {
         var config = run.Objective;
+        if (config.IsAutoencoder)
+        {
+            AutoencoderObjective.Validate(run);
+            return;
+        }
         var objective = Create(config);
         if (config.RealLabel is < 0 or > 1) throw new ConfigException($"objective.real_label is {config.RealLabel}; expected a value in [0, 1].");
         if (config.FakeLabel is < 0 or > 1) throw new ConfigException($"objective.fake_label is {config.FakeLabel}; expected a value in [0, 1].");
@@ -211,6 +218,8 @@ public static class ObjectiveFactory
         if (config.WeightClip is { } clip) RunConfig.Positive(clip, "objective.weight_clip");
         RunConfig.NotNegative(config.FeatureMatching, "objective.feature_matching");
         RunConfig.NotNegative(config.ClassLossWeight, "objective.class_loss_weight");
+        if (config.Reconstruction != "bce" || config.Beta != 1)
+            throw new ConfigException($"objective.reconstruction and objective.beta apply to the autoencoder objectives (ae, vae), not '{config.Name}'.");
         var penalised = objective.GradientPenaltyWeight > 0 || config.R1Gamma > 0;
         if (penalised && ModelZoo.DiscriminatorNorm(run.Model) == "batch")
             throw new ConfigException("A gradient penalty (wgan-gp, objective.gradient_penalty or r1_gamma) is defined per example and must not be used with a BatchNorm critic: set model.d_norm to layer, instance or none.");

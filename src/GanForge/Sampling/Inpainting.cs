@@ -73,26 +73,29 @@ public sealed record InpaintingResult(Tensor Generated, Tensor Blended);
 public sealed class Inpainter : IDisposable
 {
     private readonly nn.Module generator;
-    private readonly nn.Module discriminator;
-    private readonly Critic critic;
+    private readonly nn.Module? discriminator;
+    private readonly Critic? critic;
     private readonly int classes;
 
-    private Inpainter(CheckpointHeader header, nn.Module generator, nn.Module discriminator)
+    private Inpainter(CheckpointHeader header, nn.Module generator, nn.Module? discriminator)
     {
         Header = header;
         this.generator = generator;
         this.discriminator = discriminator;
-        critic = new Critic(discriminator, header.Config.Model.Pack);
+        if (discriminator is not null) critic = new Critic(discriminator, header.Config.Model.Pack);
         classes = header.Config.Model.Conditioning == "none" ? 0 : header.Config.Model.Classes ?? 0;
         generator.eval();
-        discriminator.eval();
-        foreach (var p in generator.parameters().Concat(discriminator.parameters())) p.requires_grad = false;
+        discriminator?.eval();
+        foreach (var p in generator.parameters().Concat(discriminator?.parameters() ?? [])) p.requires_grad = false;
     }
 
     public CheckpointHeader Header { get; }
+
+    /// <summary>Whether the perceptual loss is available: a GAN has D, an autoencoder (its decoder is the generator) has none.</summary>
+    public bool HasDiscriminator => critic is not null;
     public ImageShape Shape => Header.Shape;
 
-    /// <summary>G (its moving average when there is one) and D of a checkpoint, or of a run directory's newest checkpoint.</summary>
+    /// <summary>G (its moving average when there is one) and D of a checkpoint, or of a run directory's newest checkpoint; an autoencoder's decoder alone.</summary>
     public static Inpainter Load(string checkpointOrRun)
     {
         TorchRuntime.PrepareEnvironment();
@@ -100,16 +103,16 @@ public sealed class Inpainter : IDisposable
         var header = Checkpoint.ReadHeader(checkpoint);
         if (ModelZoo.Require(header.Config.Model.Name).ForPoints) throw new ArgumentException("2-D point generators have no images to inpaint.");
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
-        var discriminator = ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
+        var discriminator = header.Config.Objective.IsAutoencoder ? null : ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
         try
         {
             Checkpoint.RestoreSamplingGenerator(checkpoint, generator);
-            Checkpoint.RestoreDiscriminator(checkpoint, discriminator);
+            if (discriminator is not null) Checkpoint.RestoreDiscriminator(checkpoint, discriminator);
         }
         catch
         {
             generator.Dispose();
-            discriminator.Dispose();
+            discriminator?.Dispose();
             throw;
         }
         return new Inpainter(header, generator, discriminator);
@@ -119,6 +122,8 @@ public sealed class Inpainter : IDisposable
     public InpaintingResult Complete(Tensor images, Tensor mask, InpaintingOptions options, Tensor? labels = null, bool poisson = false)
     {
         if (classes > 0 && labels is null) throw new ArgumentException("This generator is conditional: give the class of each image.");
+        if (options.PerceptualWeight > 0 && critic is null)
+            throw new ArgumentException($"The perceptual loss needs a discriminator, and this '{Header.Config.Objective.Name}' checkpoint has none: use a perceptual weight (--lambda) of 0.");
         var count = images.shape[0];
         var weights = InpaintingMasks.ContextWeights(mask).expand_as(images);
         Tensor? bestZ = null, bestLoss = null;
@@ -171,7 +176,7 @@ public sealed class Inpainter : IDisposable
         var contextual = (weights * (fake - images)).abs().flatten(1).sum(1);
         if (lambda == 0) return contextual;
         // D sees each image as a whole pack of copies of itself, so a PacGAN critic scores one image.
-        var packed = critic.Pack > 1 ? fake.repeat_interleave(critic.Pack, dim: 0) : fake;
+        var packed = critic!.Pack > 1 ? fake.repeat_interleave(critic.Pack, dim: 0) : fake;
         var logits = critic.Evaluate(packed, labels).Logits;
         // log(1 − D(G(z))) with D = σ(logit) is −softplus(logit).
         return contextual - lambda * nn.functional.softplus(logits);
@@ -206,6 +211,6 @@ public sealed class Inpainter : IDisposable
     public void Dispose()
     {
         generator.Dispose();
-        discriminator.Dispose();
+        discriminator?.Dispose();
     }
 }

@@ -23,7 +23,8 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 /// A checkpoint is one zip file (stored, uncompressed) written atomically, holding <c>checkpoint.json</c>
 /// (config, image shape, position), <c>generator.safetensors</c> and <c>discriminator.safetensors</c>
 /// (weights and BatchNorm buffers, loadable in PyTorch), <c>generator_ema.safetensors</c> (the moving average of
-/// G's weights, when enabled), both optimizers' state, and the torch RNG state.
+/// G's weights, when enabled), both optimizers' state, and the torch RNG state. An autoencoder run (ae, vae) stores
+/// its decoder as the generator and its encoder as <c>encoder.safetensors</c> with <c>optimizer_e.bin</c>.
 /// </summary>
 public static class Checkpoint
 {
@@ -35,6 +36,8 @@ public static class Checkpoint
     private const string GeneratorEmaEntry = "generator_ema.safetensors";
     private const string GeneratorOptimizerEntry = "optimizer_g.bin";
     private const string DiscriminatorOptimizerEntry = "optimizer_d.bin";
+    private const string EncoderEntry = "encoder.safetensors";
+    private const string EncoderOptimizerEntry = "optimizer_e.bin";
     private const string RngEntry = "rng_state.bin";
 
     public static void Save(string path, CheckpointHeader header, nn.Module generator, nn.Module discriminator,
@@ -45,11 +48,12 @@ public static class Checkpoint
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteEntry(zip, HeaderEntry, s => JsonSerializer.Serialize(s, header, RunConfig.Json));
             WriteEntry(zip, GeneratorEntry, s => SafeTensors.Write(s, generator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
-            WriteEntry(zip, DiscriminatorEntry, s => SafeTensors.Write(s, discriminator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
+            var second = SecondNetwork(header.Config);
+            WriteEntry(zip, second.Weights, s => SafeTensors.Write(s, discriminator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
             if (generatorEma is not null)
                 WriteEntry(zip, GeneratorEmaEntry, s => SafeTensors.Write(s, generatorEma.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
             WriteEntry(zip, GeneratorOptimizerEntry, s => WriteOptimizer(s, optimizerG));
-            WriteEntry(zip, DiscriminatorOptimizerEntry, s => WriteOptimizer(s, optimizerD));
+            WriteEntry(zip, second.Optimizer, s => WriteOptimizer(s, optimizerD));
             WriteEntry(zip, RngEntry, s =>
             {
                 using var state = get_rng_state();
@@ -70,12 +74,16 @@ public static class Checkpoint
         return useEma;
     }
 
-    /// <summary>Loads only the discriminator's weights (for tools that use D, such as inpainting's perceptual loss).</summary>
+    /// <summary>Loads only the second network's weights: D of a GAN (for tools such as inpainting's perceptual loss), or an autoencoder's encoder.</summary>
     public static void RestoreDiscriminator(string path, nn.Module discriminator)
     {
         using var zip = Open(path);
-        LoadWeights(zip, path, DiscriminatorEntry, discriminator);
+        LoadWeights(zip, path, SecondNetwork(ReadHeader(zip, path).Config).Weights, discriminator);
     }
+
+    /// <summary>The entries of the network beside the generator: D, or the encoder of an autoencoder.</summary>
+    private static (string Weights, string Optimizer) SecondNetwork(RunConfig config) =>
+        config.Objective.IsAutoencoder ? (EncoderEntry, EncoderOptimizerEntry) : (DiscriminatorEntry, DiscriminatorOptimizerEntry);
 
     public static CheckpointHeader ReadHeader(string path)
     {
@@ -83,17 +91,18 @@ public static class Checkpoint
         return ReadHeader(zip, path);
     }
 
-    /// <summary>Loads weights into G (and D, G's moving average and optimizer states when given), and the RNG state when asked.</summary>
+    /// <summary>Loads weights into G (and D or the encoder, G's moving average and optimizer states when given), and the RNG state when asked.</summary>
     public static void Restore(string path, nn.Module generator, nn.Module? discriminator = null,
         TorchSharp.Modules.OptimizerHelper? optimizerG = null, TorchSharp.Modules.OptimizerHelper? optimizerD = null, bool restoreRng = false,
         nn.Module? generatorEma = null)
     {
         using var zip = Open(path);
+        var second = SecondNetwork(ReadHeader(zip, path).Config);
         LoadWeights(zip, path, GeneratorEntry, generator);
         if (generatorEma is not null) LoadWeights(zip, path, GeneratorEmaEntry, generatorEma);
-        if (discriminator is not null) LoadWeights(zip, path, DiscriminatorEntry, discriminator);
+        if (discriminator is not null) LoadWeights(zip, path, second.Weights, discriminator);
         if (optimizerG is not null) ReadEntry(zip, path, GeneratorOptimizerEntry, s => ReadOptimizer(s, optimizerG));
-        if (optimizerD is not null) ReadEntry(zip, path, DiscriminatorOptimizerEntry, s => ReadOptimizer(s, optimizerD));
+        if (optimizerD is not null) ReadEntry(zip, path, second.Optimizer, s => ReadOptimizer(s, optimizerD));
         if (restoreRng)
         {
             ReadEntry(zip, path, RngEntry, s =>

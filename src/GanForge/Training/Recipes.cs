@@ -18,6 +18,18 @@ public static class Recipes
         Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
     };
 
+    /// <summary>Autoencoders train both networks together with Adam's usual 1e-3, and without EMA so the decoder matches the encoder.</summary>
+    private static readonly RunConfig Autoencoder = Base with
+    {
+        Model = Base.Model with { LatentDim = 16 },
+        Objective = Base.Objective with { Name = "vae" },
+        Optimizer = Base.Optimizer with { LrG = 1e-3, LrD = 1e-3, Beta1 = 0.9 },
+        Training = Base.Training with { BatchSize = 128, Steps = 3000, GeneratorEmaDecay = 0 },
+        Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
+    };
+
+    private static readonly RunConfig MlpAutoencoder = Autoencoder with { Model = Autoencoder.Model with { Name = "mlp", LatentDim = 20, Ngf = 400, Ndf = 400 } };
+
     public static IReadOnlyList<Recipe> All { get; } =
     [
         new("dcgan", "DCGAN: non-saturating loss, Adam 2e-4 β1 0.5, batch 128, ReLU G, BatchNorm in G and D, no EMA",
@@ -73,6 +85,18 @@ public static class Recipes
         new("stacked-pacdcgan2", "Stacked MNIST with PacGAN2: the stacked-dcgan recipe with a discriminator that judges pairs of samples",
             "Lin et al. 2018 (PacGAN), §5.2, Table 2 (PacDCGAN2)",
             StackedMnist with { Model = StackedMnist.Model with { Pack = 2 } }),
+        new("vae", "Convolutional VAE: the dcgan28-small generator as decoder and its mirror as encoder, z in 16-D, Bernoulli (BCE) likelihood, β = 1, Adam 1e-3, batch 128",
+            "Kingma & Welling 2014 (objective); architecture this project's (README: Autoencoders)",
+            Autoencoder),
+        new("vae-mlp", "Fully connected VAE: 784 → 400 → z in 20-D → 400 → 784, BCE, β = 1, Adam 1e-3, batch 128",
+            "Kingma & Welling 2014, App. C (MNIST MLP; 400 hidden units and 20-D z as in PyTorch's examples)",
+            MlpAutoencoder),
+        new("ae", "Convolutional autoencoder: the vae recipe without the KL term, the code deterministic",
+            "Hinton & Salakhutdinov 2006 (deep autoencoders); architecture as the vae recipe",
+            Autoencoder with { Objective = Autoencoder.Objective with { Name = "ae" } }),
+        new("ae-mlp", "Fully connected autoencoder: the vae-mlp recipe without the KL term",
+            "Hinton & Salakhutdinov 2006; architecture as the vae-mlp recipe",
+            MlpAutoencoder with { Objective = MlpAutoencoder.Objective with { Name = "ae" } }),
         new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
             "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Base with

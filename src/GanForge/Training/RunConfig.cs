@@ -200,6 +200,16 @@ public sealed record ObjectiveConfig
 
     /// <summary>Weight of AC-GAN's class cross-entropy terms (model.conditioning = acgan).</summary>
     public double ClassLossWeight { get; init; } = 1.0;
+
+    /// <summary>Reconstruction loss of the ae and vae objectives: <c>bce</c> (Bernoulli likelihood, Kingma &amp; Welling's MNIST choice) or <c>mse</c>.</summary>
+    public string Reconstruction { get; init; } = "bce";
+
+    /// <summary>β, the weight of the vae objective's KL term; 1 is the VAE's ELBO, other values the β-VAE (Higgins et al. 2017).</summary>
+    public double Beta { get; init; } = 1.0;
+
+    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsAutoencoder => Objectives.AutoencoderObjective.Names.Contains(Name);
 }
 
 /// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the DCGAN paper's Adam.</summary>

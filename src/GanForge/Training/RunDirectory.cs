@@ -22,6 +22,9 @@ public sealed partial class RunDirectory
     public string CheckpointsDirectory => System.IO.Path.Combine(Path, "checkpoints");
 
     public string SamplePath(long step) => System.IO.Path.Combine(SamplesDirectory, $"step-{step:D6}.png");
+
+    /// <summary>An autoencoder's reconstruction grid (training images over their reconstructions) at a step.</summary>
+    public string ReconstructionPath(long step) => System.IO.Path.Combine(SamplesDirectory, $"reconstruction-{step:D6}.png");
     public string CheckpointPath(long step) => System.IO.Path.Combine(CheckpointsDirectory, $"step-{step:D6}.ckpt");
 
     /// <summary>The checkpoint with the best FD of the evaluations during training.</summary>
@@ -119,6 +122,7 @@ public sealed partial class RunDirectory
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
     [GeneratedRegex(@"^(\d{5,})-")]
@@ -134,13 +138,19 @@ public sealed partial class RunDirectory
 /// <summary>An evaluation line of metrics.jsonl: the metrics of the generator (its moving average when there is one) at a step.</summary>
 public sealed record EvaluationRecord(long Step, GanForge.Evaluation.MetricSet Eval);
 
-/// <summary>One line of metrics.jsonl: averages over the steps since the previous line.</summary>
+/// <summary>
+/// One line of metrics.jsonl: averages over the steps since the previous line. A GAN fills the D/G losses and
+/// D's mean output on real and fake images; an autoencoder fills its loss, reconstruction and (vae) KL terms.
+/// </summary>
 public sealed record TrainingMetrics(
     long Step,
     int Epoch,
-    double DLoss,
-    double GLoss,
-    double DReal,
-    double DFake,
+    double? DLoss,
+    double? GLoss,
+    double? DReal,
+    double? DFake,
     double ImagesPerSecond,
-    double ElapsedSeconds);
+    double ElapsedSeconds,
+    double? Loss = null,
+    double? Reconstruction = null,
+    double? Kl = null);

@@ -30,9 +30,10 @@ public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps
     EvaluationRecord? Best = null);
 
 /// <summary>
-/// The one training loop. Each step runs the discriminator phase (d_steps_per_g_step times, each on a fresh
-/// real batch) and then the generator phase; the objective supplies each phase's loss. Every step runs in
-/// its own dispose scope, only floats leave it. The run is deterministic for a fixed seed and thread count,
+/// The one training loop. Each step of a GAN runs the discriminator phase (d_steps_per_g_step times, each on a
+/// fresh real batch) and then the generator phase; the objective supplies each phase's loss. An autoencoder
+/// objective (ae, vae) runs the reconstruction phase instead, with the decoder as the generator and the encoder in
+/// the discriminator's place. Every step runs in its own dispose scope, only floats leave it. The run is deterministic for a fixed seed and thread count,
 /// and a run resumed from a checkpoint continues bit for bit as if it had never stopped.
 /// </summary>
 public sealed class Trainer : IDisposable
@@ -47,13 +48,15 @@ public sealed class Trainer : IDisposable
     private readonly nn.Module generator;
     private readonly nn.Module discriminator;
     private readonly nn.Module? generatorEma;
-    private readonly Critic critic;
+    private readonly Critic? critic;
     private readonly OptimizerHelper optimizerG;
     private readonly OptimizerHelper optimizerD;
-    private readonly GanObjective objective;
+    private readonly GanObjective? objective;
+    private readonly AutoencoderObjective? autoencoder;
     private readonly IBatchSource loader;
     private readonly Tensor fixedNoise;
     private readonly Tensor? fixedLabels;
+    private readonly Tensor? fixedImages;
     private readonly int classes;
     private readonly long totalSteps;
     private readonly bool scoreBatchesTogether;
@@ -76,7 +79,18 @@ public sealed class Trainer : IDisposable
         classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
 
         manual_seed(config.Training.Seed);
-        (generator, discriminator) = ModelZoo.Create(config.Model, shape);
+        if (config.Objective.IsAutoencoder)
+        {
+            autoencoder = new AutoencoderObjective(config.Objective);
+            generator = ModelZoo.CreateGenerator(config.Model, shape);
+            discriminator = ModelZoo.CreateEncoder(config.Model, shape, autoencoder.EncoderOutputs(config.Model.LatentDim));
+        }
+        else
+        {
+            (generator, discriminator) = ModelZoo.Create(config.Model, shape);
+            objective = ObjectiveFactory.Create(config.Objective);
+            critic = new Critic(discriminator, config.Model.Pack);
+        }
         generator.to(device);
         discriminator.to(device);
         if (config.Training.GeneratorEmaDecay > 0)
@@ -88,8 +102,6 @@ public sealed class Trainer : IDisposable
         }
         optimizerG = CreateOptimizer(generator, config.Optimizer.LrG);
         optimizerD = CreateOptimizer(discriminator, config.Optimizer.LrD);
-        objective = ObjectiveFactory.Create(config.Objective);
-        critic = new Critic(discriminator, config.Model.Pack);
         // Without BatchNorm or minibatch statistics, D treats each input alone: one call on real and fake
         // together is the same function with larger, faster kernels. Batch statistics would mix the two batches.
         scoreBatchesTogether = !discriminator.modules().Any(m => m is BatchNorm1d or BatchNorm2d or MinibatchStdDev);
@@ -104,6 +116,14 @@ public sealed class Trainer : IDisposable
         fixedNoise = randn([previewCount, config.Model.LatentDim], generator: noiseSource).to(device).DetachFromDisposeScope();
         // Conditional grids cycle through the classes, so each column of a 10-wide grid is one class.
         if (classes > 0) fixedLabels = arange(previewCount, device: device).remainder(classes).DetachFromDisposeScope();
+        if (autoencoder is not null)
+        {
+            // Reconstruction grids show the same training images every time: the first ones, in a seeded order.
+            var count = Math.Max(1, config.Output.GridSize / 2) * config.Output.GridSize;
+            using var preview = data.OpenBatches(count, config.Training.Seed, shape, device, limit: count);
+            using var previewScope = NewDisposeScope();
+            fixedImages = preview.Next().Images.MoveToOuterDisposeScope().DetachFromDisposeScope();
+        }
     }
 
     /// <summary>Points drawn in each scatter-plot preview of a 2-D run.</summary>
@@ -120,9 +140,15 @@ public sealed class Trainer : IDisposable
     public long TotalSteps => totalSteps;
     public ImageShape Shape => shape;
     public nn.Module Generator => generator;
+
+    /// <summary>D, or the encoder of an autoencoder run.</summary>
     public nn.Module Discriminator => discriminator;
-    public Critic Critic => critic;
-    public GanObjective Objective => objective;
+
+    public Critic Critic => critic ?? throw new InvalidOperationException("An autoencoder run has no critic.");
+    public GanObjective Objective => objective ?? throw new InvalidOperationException($"Objective '{config.Objective.Name}' trains an autoencoder, not a GAN.");
+
+    /// <summary>The ae/vae objective, or null for a GAN.</summary>
+    public AutoencoderObjective? Autoencoder => autoencoder;
 
     /// <summary>The moving average of G's weights, or null when training.generator_ema_decay is 0.</summary>
     public nn.Module? GeneratorEma => generatorEma;
@@ -145,7 +171,8 @@ public sealed class Trainer : IDisposable
                 : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
         if (forPoints && config.Output.EvalEvery > 0)
             throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
-        var description = config.Output.Description ?? $"{config.Data.Dataset}-{config.Model.Name}";
+        var description = config.Output.Description
+            ?? (config.Objective.IsAutoencoder ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}" : $"{config.Data.Dataset}-{config.Model.Name}");
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         run.WriteConfig(config);
         return new Trainer(config, run, data, evaluator);
@@ -219,11 +246,11 @@ public sealed class Trainer : IDisposable
         while (step < stopAt && !cancel.IsCancellationRequested)
         {
             var windowStart = clock.Elapsed.TotalSeconds;
-            var (dLoss, gLoss, dReal, dFake) = TrainStep();
+            var losses = TrainStep();
             step++;
             var images = (long)config.Training.BatchSize * config.Training.DStepsPerGStep;
             imagesSeen += images;
-            window.Add(dLoss, gLoss, dReal, dFake, images, clock.Elapsed.TotalSeconds - windowStart);
+            window.Add(losses, images, clock.Elapsed.TotalSeconds - windowStart);
 
             if (step % config.Output.LogEvery == 0 || step == stopAt)
             {
@@ -305,11 +332,21 @@ public sealed class Trainer : IDisposable
         return metrics;
     }
 
-    /// <summary>One generator step and the discriminator steps before it; returns D loss, G loss, mean D(x), mean D(G(z)).</summary>
-    private (double DLoss, double GLoss, double DReal, double DFake) TrainStep()
+    /// <summary>What one step reports: D and G losses and D's mean outputs for a GAN; loss, reconstruction and KL for an autoencoder.</summary>
+    private sealed record StepLosses(double? DLoss = null, double? GLoss = null, double? DReal = null, double? DFake = null,
+        double? Loss = null, double? Reconstruction = null, double? Kl = null);
+
+    /// <summary>One generator step and the discriminator steps before it, or one reconstruction step of an autoencoder.</summary>
+    private StepLosses TrainStep()
     {
         using var scope = NewDisposeScope();
         ApplySchedules();
+        if (autoencoder is not null)
+        {
+            var loss = ReconstructionPhase(autoencoder);
+            UpdateGeneratorEma();
+            return new(Loss: loss.Total.item<float>(), Reconstruction: loss.Reconstruction.item<float>(), Kl: loss.Kl?.item<float>());
+        }
         var d = DiscriminatorPhase();
         Tensor gLoss;
         if (step >= config.Training.DOnlySteps)
@@ -319,11 +356,30 @@ public sealed class Trainer : IDisposable
         }
         else
         {
-            using (no_grad()) gLoss = objective.GeneratorLoss(GeneratorInputsFor(d));
+            using (no_grad()) gLoss = Objective.GeneratorLoss(GeneratorInputsFor(d));
         }
-        return (d.Loss.item<float>(), gLoss.item<float>(),
-            objective.DiscriminatorOutput(d.RealLogits).mean().item<float>(),
-            objective.DiscriminatorOutput(d.FakeLogits).mean().item<float>());
+        return new(d.Loss.item<float>(), gLoss.item<float>(),
+            Objective.DiscriminatorOutput(d.RealLogits).mean().item<float>(),
+            Objective.DiscriminatorOutput(d.FakeLogits).mean().item<float>());
+    }
+
+    /// <summary>One update of encoder and decoder together on a real batch; the losses (detached) belong to the caller's dispose scope.</summary>
+    private AutoencoderLoss ReconstructionPhase(AutoencoderObjective ae)
+    {
+        var (real, _) = loader.Next();
+        optimizerG.zero_grad();
+        optimizerD.zero_grad();
+        var encoder = (nn.Module<Tensor, Tensor>)discriminator;
+        var loss = ae.Loss(encoder, (nn.Module<Tensor, Tensor>)generator, real);
+        var total = loss.Total;
+        if (config.Optimizer.L2G > 0) total += config.Optimizer.L2G * SquaredNorm(generator);
+        if (config.Optimizer.L2D > 0) total += config.Optimizer.L2D * SquaredNorm(encoder);
+        total.backward();
+        ClipGradients(generator);
+        ClipGradients(encoder);
+        optimizerG.step();
+        optimizerD.step();
+        return new(loss.Total.detach(), loss.Reconstruction.detach(), loss.Kl?.detach());
     }
 
     /// <summary>Sets this step's learning rates (schedule and warm-up) and instance-noise σ (linear anneal to 0).</summary>
@@ -334,7 +390,7 @@ public sealed class Trainer : IDisposable
         foreach (var group in optimizerD.ParamGroups) group.LearningRate = LearningRateSchedule.At(o.LrD, step, totalSteps, o);
         var t = config.Training;
         var annealSteps = t.InstanceNoiseSteps ?? totalSteps;
-        critic.InstanceNoise = t.InstanceNoise * Math.Max(0, 1 - (double)step / annealSteps);
+        if (critic is not null) critic.InstanceNoise = t.InstanceNoise * Math.Max(0, 1 - (double)step / annealSteps);
     }
 
     /// <summary>What the discriminator phase leaves for the generator phase and the metrics.</summary>
@@ -368,12 +424,12 @@ public sealed class Trainer : IDisposable
             }
             optimizerD.zero_grad();
             var (realOut, fakeOut) = Score(real, realLabels, detached, fakeLabels);
-            var loss = objective.DiscriminatorLoss(new DiscriminatorInputs(critic, real, detached, realLabels, fakeLabels, realOut, fakeOut));
+            var loss = Objective.DiscriminatorLoss(new DiscriminatorInputs(Critic, real, detached, realLabels, fakeLabels, realOut, fakeOut));
             if (config.Optimizer.L2D > 0) loss += config.Optimizer.L2D * SquaredNorm(discriminator);
             loss.backward();
             ClipGradients(discriminator);
             optimizerD.step();
-            objective.AfterDiscriminatorStep(discriminator);
+            Objective.AfterDiscriminatorStep(discriminator);
             result = new DiscriminatorPhaseResult(real, realLabels, fake, fakeLabels, loss.detach(), realOut.Logits.detach(), fakeOut.Logits.detach());
         }
         return result!;
@@ -381,8 +437,8 @@ public sealed class Trainer : IDisposable
 
     private (CriticOutput Real, CriticOutput Fake) Score(Tensor real, Tensor? realLabels, Tensor fake, Tensor? fakeLabels)
     {
-        if (!scoreBatchesTogether) return (critic.Evaluate(real, realLabels), critic.Evaluate(fake, fakeLabels));
-        var joint = critic.Evaluate(cat([real, fake], 0), realLabels is null ? null : cat([realLabels, fakeLabels!], 0));
+        if (!scoreBatchesTogether) return (Critic.Evaluate(real, realLabels), Critic.Evaluate(fake, fakeLabels));
+        var joint = Critic.Evaluate(cat([real, fake], 0), realLabels is null ? null : cat([realLabels, fakeLabels!], 0));
         var realRows = real.shape[0] / config.Model.Pack;
         var fakeRows = joint.Logits.shape[0] - realRows;
         CriticOutput Rows(long start, long length) => new(joint.Logits.narrow(0, start, length), joint.Features.narrow(0, start, length), joint.ClassLogits?.narrow(0, start, length));
@@ -396,7 +452,7 @@ public sealed class Trainer : IDisposable
         try
         {
             optimizerG.zero_grad();
-            var loss = objective.GeneratorLoss(GeneratorInputsFor(d));
+            var loss = Objective.GeneratorLoss(GeneratorInputsFor(d));
             if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * SquaredNorm(generator);
             loss.backward();
             ClipGradients(generator);
@@ -411,15 +467,15 @@ public sealed class Trainer : IDisposable
 
     private GeneratorInputs GeneratorInputsFor(DiscriminatorPhaseResult d)
     {
-        var output = critic.Evaluate(d.Fake, d.FakeLabels);
+        var output = Critic.Evaluate(d.Fake, d.FakeLabels);
         var epochsDone = step * config.Training.DStepsPerGStep / loader.BatchesPerEpoch;
         var share = Math.Max(config.Training.TopKMin, Math.Pow(config.Training.TopKDecay, epochsDone));
-        if (share >= 1) return new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels, output);
+        if (share >= 1) return new(Critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels, output);
         // Top-k: keep D's rows (samples, or packs) with the highest scores; G's loss then ignores the rest.
         var k = (int)Math.Max(1, Math.Round(share * output.Logits.shape[0]));
         var best = output.Logits.detach().topk(k).indexes;
         var kept = new CriticOutput(output.Logits.index_select(0, best), output.Features.index_select(0, best), output.ClassLogits?.index_select(0, best));
-        return new(critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels?.index_select(0, best), kept);
+        return new(Critic, d.Real, d.Fake, d.RealLabels, d.FakeLabels?.index_select(0, best), kept);
     }
 
     /// <summary>‖θ‖², the L2 regulariser.</summary>
@@ -459,7 +515,11 @@ public sealed class Trainer : IDisposable
         foreach (var p in module.parameters()) p.requires_grad = value;
     }
 
-    /// <summary>Renders the fixed noise batch in inference mode (BatchNorm running statistics), with G's moving average when there is one.</summary>
+    /// <summary>
+    /// Renders the fixed noise batch in inference mode (BatchNorm running statistics), with G's moving average when
+    /// there is one. An autoencoder also gets a reconstruction grid beside it: rows of fixed training images, each
+    /// followed by its reconstruction (from μ for a vae).
+    /// </summary>
     public string SaveSampleGrid()
     {
         var path = run.SamplePath(step);
@@ -469,10 +529,23 @@ public sealed class Trainer : IDisposable
             var sampler = generatorEma ?? generator;
             sampler.eval();
             var samples = ModelZoo.Generate(sampler, fixedNoise, fixedLabels);
+            if (autoencoder is not null) SaveReconstructionGrid(autoencoder, (nn.Module<Tensor, Tensor>)sampler);
             if (generatorEma is null) generator.train();
             ScatterPlot.SavePreview(samples, config.Data.Dataset, path, config.Output.GridSize);
         }
         return path;
+    }
+
+    private void SaveReconstructionGrid(AutoencoderObjective ae, nn.Module<Tensor, Tensor> decoder)
+    {
+        discriminator.eval();
+        var reconstructions = decoder.call(ae.Encode((nn.Module<Tensor, Tensor>)discriminator, fixedImages!, sample: false));
+        discriminator.train();
+        var columns = config.Output.GridSize;
+        var rows = fixedImages!.shape[0] / columns;
+        // (rows, 2, columns, C, H, W): each row of inputs, then its reconstructions.
+        var pairs = stack([fixedImages.view(rows, columns, -1), reconstructions.view(rows, columns, -1)], 1);
+        ImageGrid.SavePng(pairs.view([2 * rows * columns, .. fixedImages.shape[1..]]), run.ReconstructionPath(step), columns);
     }
 
     private string SaveCheckpoint(double elapsed, string? bestPath = null)
@@ -489,6 +562,7 @@ public sealed class Trainer : IDisposable
     {
         fixedNoise.Dispose();
         fixedLabels?.Dispose();
+        fixedImages?.Dispose();
         loader.Dispose();
         optimizerG.Dispose();
         optimizerD.Dispose();
@@ -500,31 +574,28 @@ public sealed class Trainer : IDisposable
 
     private sealed class NullObserver : ITrainingObserver;
 
-    /// <summary>Running sums between two metrics lines.</summary>
+    /// <summary>The steps between two metrics lines.</summary>
     private sealed class MetricsWindow
     {
-        private double dLoss, gLoss, dReal, dFake, seconds;
+        private readonly List<StepLosses> steps = [];
+        private double seconds;
         private long images;
-        private int count;
 
-        public void Add(double d, double g, double real, double fake, long batchImages, double stepSeconds)
+        public void Add(StepLosses losses, long batchImages, double stepSeconds)
         {
-            dLoss += d;
-            gLoss += g;
-            dReal += real;
-            dFake += fake;
+            steps.Add(losses);
             images += batchImages;
             seconds += stepSeconds;
-            count++;
         }
 
         public TrainingMetrics Flush(long step, int epoch, double elapsed)
         {
-            var n = Math.Max(count, 1);
-            var metrics = new TrainingMetrics(step, epoch, dLoss / n, gLoss / n, dReal / n, dFake / n, seconds > 0 ? images / seconds : 0, elapsed);
-            dLoss = gLoss = dReal = dFake = seconds = 0;
+            double? Mean(Func<StepLosses, double?> value) => steps.Count == 0 || value(steps[0]) is null ? null : steps.Average(s => value(s)!.Value);
+            var metrics = new TrainingMetrics(step, epoch, Mean(s => s.DLoss), Mean(s => s.GLoss), Mean(s => s.DReal), Mean(s => s.DFake),
+                seconds > 0 ? images / seconds : 0, elapsed, Mean(s => s.Loss), Mean(s => s.Reconstruction), Mean(s => s.Kl));
+            steps.Clear();
+            seconds = 0;
             images = 0;
-            count = 0;
             return metrics;
         }
     }

@@ -272,6 +272,20 @@ public sealed class CliTests : IDisposable
                 Assert.Equal(first.RootElement.GetProperty(set).GetProperty("fd").GetDouble(), second.RootElement.GetProperty(set).GetProperty("fd").GetDouble());
         }
 
+        // A VAE of the same data beside the GAN: one column each, one JSON report each.
+        Assert.Equal(0, Run("train", "--data", data, "--objective", "vae", "--model", "dcgan28", "--ngf", "4", "--ndf", "4", "--latent-dim", "8",
+            "--batch-size", "8", "--steps", "2", "--threads", "1", "--runs", runs, "--g-ema", "0").Exit);
+        var vae = Directory.GetDirectories(runs).Single(d => d.Contains("-vae-"));
+        var both = RunWithCache("eval", "-c", run, "-c", vae, "--count", "100", "--kid-subsets", "5", "--kid-subset-size", "50", "--no-baselines", "--json", temp.File("both.json"));
+        Assert.True(both.Exit == 0, both.Error);
+        Assert.Contains(Path.GetFileName(run), both.Out);
+        Assert.Contains(Path.GetFileName(vae), both.Out);
+        using (var json = JsonDocument.Parse(File.ReadAllText(temp.File("both.json"))))
+        {
+            Assert.Equal(2, json.RootElement.GetArrayLength());
+            Assert.Contains("(vae, step 2", json.RootElement[1].GetProperty("source").GetString());
+        }
+
         var npy = temp.File("s.npy");
         Assert.Equal(0, Run("sample", "-c", run, "--count", "60", "--out", npy).Exit);
         var fromFile = RunWithCache("eval", "--samples", npy, "--data", data, "--no-baselines", "--kid-subset-size", "50");
@@ -283,7 +297,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Eval_errors_name_the_problem()
     {
-        Assert.Contains("exactly one of --checkpoint and --samples", Run("eval").Error);
+        Assert.Contains("at least one --checkpoint or --samples", Run("eval").Error);
         Assert.Contains("--samples needs --data", Run("eval", "--samples", temp.File("x.npy")).Error);
         File.WriteAllText(temp.File("bad.npy"), "nope");
         var (exit, _, error) = RunWithCache("eval", "--samples", temp.File("bad.npy"), "--data", "mnist-embedded");

@@ -33,7 +33,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
         var result = trainer.Run();
         var metrics = result.Run.ReadMetrics();
         Assert.Equal(3, metrics.Count);
-        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss) && double.IsFinite(m.GLoss) && double.IsFinite(m.DReal) && double.IsFinite(m.DFake)));
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss!.Value) && double.IsFinite(m.GLoss!.Value) && double.IsFinite(m.DReal!.Value) && double.IsFinite(m.DFake!.Value)));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
         }, steps: 4);
         using var trainer = Trainer.Start(config, Data(config));
         var metrics = trainer.Run().Run.ReadMetrics();
-        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss) && double.IsFinite(m.GLoss), m.ToString()));
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss!.Value) && double.IsFinite(m.GLoss!.Value), m.ToString()));
     }
 
     [Fact]
