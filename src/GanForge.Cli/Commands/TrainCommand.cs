@@ -35,6 +35,9 @@ internal static class TrainCommand
         Add("--data", "Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), a folder of IDX files or an images IDX file.",
             defaults.Data.Dataset, (c, v) => c with { Data = c.Data with { Dataset = v } });
         AddOptional<int>("--limit", "Use only the first N training images.", (c, v) => c with { Data = c.Data with { Limit = v } });
+        Add("--hflip", "Mirror each real image left–right with probability ½.", defaults.Data.Hflip, (c, v) => c with { Data = c.Data with { Hflip = v } });
+        Add("--diff-augment", "DiffAugment of every D input, real and fake (Zhao et al. 2020): e.g. color,translation,cutout; empty = off.", defaults.Training.DiffAugment,
+            (c, v) => c with { Training = c.Training with { DiffAugment = v } });
         Add("--model", "Architecture (see 'ganforge models').", defaults.Model.Name,
             (c, v) => c with { Model = c.Model with { Name = v } }, [.. Models.ModelZoo.Models.Select(m => m.Name)]);
         Add("--latent-dim", "Size of the latent vector z.", defaults.Model.LatentDim, (c, v) => c with { Model = c.Model with { LatentDim = v } });

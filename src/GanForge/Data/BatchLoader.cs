@@ -16,11 +16,13 @@ public sealed class BatchLoader : IBatchSource
     private readonly int seed;
     private readonly ImageShape target;
     private readonly ImageShape source;
+    private readonly bool horizontalFlip;
     private int[] order = [];
     private int orderEpoch = -1;
 
-    public BatchLoader(ImageDataset data, int batchSize, int seed, ImageShape target, Device device)
+    public BatchLoader(ImageDataset data, int batchSize, int seed, ImageShape target, Device device, bool horizontalFlip = false)
     {
+        this.horizontalFlip = horizontalFlip;
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be positive.");
         if (data.Count < batchSize)
             throw new ArgumentException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
@@ -68,7 +70,18 @@ public sealed class BatchLoader : IBatchSource
 
         using var index = tensor(indices, device: images.device);
         var batch = ToModelRange(images.index_select(0, index));
+        if (horizontalFlip) batch = Flip(batch, Epoch, BatchInEpoch);
         return (batch, labels?.index_select(0, index));
+    }
+
+    /// <summary>Mirrors a seeded half of the batch left–right; the choice depends only on seed and position, so resume repeats it.</summary>
+    private Tensor Flip(Tensor batch, int epoch, int position)
+    {
+        var random = new Random(unchecked(seed * 1_000_003 + epoch * 7_919 + position * 104_729 + 31));
+        var flags = new bool[BatchSize];
+        for (var i = 0; i < flags.Length; i++) flags[i] = random.Next(2) == 1;
+        using var flipped = tensor(flags, device: batch.device).view(-1, 1, 1, 1);
+        return where(flipped, batch.flip(3), batch);
     }
 
     /// <summary>Converts bytes (B, C, H, W) to floats in [-1, 1] with the model's channels and size.</summary>

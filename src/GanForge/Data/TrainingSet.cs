@@ -16,8 +16,11 @@ public interface ITrainingSet
     /// <summary>Number of classes of the labels, 0 when unlabelled.</summary>
     int ClassCount { get; }
 
-    /// <summary>A batch stream for training at <paramref name="target"/>'s shape, using only the first <paramref name="limit"/> examples when given.</summary>
-    IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit);
+    /// <summary>
+    /// A batch stream for training at <paramref name="target"/>'s shape, using only the first <paramref name="limit"/>
+    /// examples when given, each mirrored left–right with probability ½ when <paramref name="horizontalFlip"/> is set.
+    /// </summary>
+    IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, bool horizontalFlip);
 }
 
 /// <summary>An endless stream of training batches with a position a checkpoint can store.</summary>

@@ -121,6 +121,7 @@ public sealed class AutoencoderObjective
             ("model.spectral_norm", run.Model.SpectralNorm), ("model.minibatch_stddev", run.Model.MinibatchStddev),
             ("training.d_steps_per_g_step", run.Training.DStepsPerGStep != 1), ("training.d_only_steps", run.Training.DOnlySteps != 0),
             ("training.instance_noise", run.Training.InstanceNoise != 0), ("training.top_k_min", run.Training.TopKMin != 1),
+            ("training.diff_augment", run.Training.DiffAugment.Length > 0),
         };
         if (adversarial.FirstOrDefault(a => a.Set) is { Key: { } key })
             throw new ConfigException($"{key} is a GAN setting; objective '{o.Name}' trains an autoencoder and needs it left at its default.");

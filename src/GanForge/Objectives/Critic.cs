@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GanForge.Objectives;
 
 /// <summary>
-/// The discriminator as the objectives call it: adds instance noise to every input and packs PacGAN groups
+/// The discriminator as the objectives call it: augments (DiffAugment) and adds instance noise to every input and packs PacGAN groups
 /// before calling the module, so penalties and feature matching see exactly what the loss sees.
 /// </summary>
 public sealed class Critic
@@ -27,8 +27,12 @@ public sealed class Critic
     /// <summary>σ of the Gaussian noise added to D's inputs (instance noise); the Trainer anneals it.</summary>
     public double InstanceNoise { get; set; }
 
+    /// <summary>The <see cref="DiffAugment"/> transformations applied to every input while training; empty = none.</summary>
+    public IReadOnlyList<string> Augmentation { get; set; } = [];
+
     public CriticOutput Evaluate(Tensor inputs, Tensor? labels)
     {
+        if (Augmentation.Count > 0) inputs = DiffAugment.Apply(inputs, Augmentation);
         if (InstanceNoise > 0) inputs = inputs + randn_like(inputs) * InstanceNoise;
         if (Pack > 1)
         {

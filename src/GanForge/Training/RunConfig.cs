@@ -94,6 +94,7 @@ public sealed record RunConfig
         NotNegative(Training.InstanceNoise, "training.instance_noise");
         if (Training.InstanceNoiseSteps is { } noiseSteps) Positive(noiseSteps, "training.instance_noise_steps");
         if (Training.TopKMin is <= 0 or > 1) throw new ConfigException($"training.top_k_min is {Training.TopKMin}; expected a share in (0, 1] (1 = off).");
+        Objectives.DiffAugment.ParsePolicy(Training.DiffAugment, "training.diff_augment");
         if (Training.TopKDecay is <= 0 or > 1) throw new ConfigException($"training.top_k_decay is {Training.TopKDecay}; expected a value in (0, 1].");
         if (Training.GeneratorEmaDecay is < 0 or >= 1)
             throw new ConfigException($"training.generator_ema_decay is {Training.GeneratorEmaDecay}; expected 0 (off) or a value in (0, 1).");
@@ -127,6 +128,9 @@ public sealed record DataConfig
 
     /// <summary>Use only the first N training images.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Mirror each real training image left–right with probability ½ (a fixed function of seed, epoch and position).</summary>
+    public bool Hflip { get; init; }
 }
 
 public sealed record ModelConfig
@@ -275,6 +279,12 @@ public sealed record TrainingConfig
 
     /// <summary>Per-epoch decay of the top-k share from 1 down to <see cref="TopKMin"/>.</summary>
     public double TopKDecay { get; init; } = 0.99;
+
+    /// <summary>
+    /// Differentiable Augmentation (Zhao et al. 2020) of every image D sees, real and fake: a comma-separated
+    /// list of color, translation, cutout (all three is the paper's choice for small data); empty = off.
+    /// </summary>
+    public string DiffAugment { get; init; } = "";
 
     public int Seed { get; init; }
 

@@ -58,4 +58,24 @@ public sealed class BatchLoaderTests
         using var loader = new BatchLoader(Ramp(4), 2, seed: 0, new ImageShape(3, 8, 8), CPU);
         Assert.Equal([2L, 3, 8, 8], loader.Next().Images.shape);
     }
+
+    [Fact]
+    public void Horizontal_flips_mirror_about_half_the_images_and_repeat_after_seek()
+    {
+        using var scope = NewDisposeScope();
+        // Image i has a left column of i and a right column of 0: mirrored, the 0 comes first.
+        var count = 200;
+        var pixels = new byte[count * 2];
+        for (var i = 0; i < count; i++) pixels[i * 2] = (byte)(i + 1);
+        var data = new ImageDataset("halves", pixels, count, 1, 1, 2);
+        using var loader = new BatchLoader(data, batchSize: 100, seed: 4, new ImageShape(1, 1, 2), CPU, horizontalFlip: true);
+
+        var first = loader.Next().Images;
+        var mirrored = first[.., 0, 0, 0].eq(-1).sum().item<long>();
+        Assert.InRange(mirrored, 30, 70);
+        Assert.True(first.eq(-1).sum([1, 2, 3]).eq(1).all().item<bool>()); // each image keeps one dark and one bright pixel
+
+        loader.Seek(0, 0);
+        Assert.True(TensorAssert.Same(first, loader.Next().Images));
+    }
 }

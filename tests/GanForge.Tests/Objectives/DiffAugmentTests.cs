@@ -1,0 +1,69 @@
+using GanForge.Objectives;
+using GanForge.Training;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Objectives;
+
+public sealed class DiffAugmentTests
+{
+    [Theory]
+    [InlineData("color")]
+    [InlineData("translation")]
+    [InlineData("cutout")]
+    [InlineData("color,translation,cutout")]
+    public void Every_policy_keeps_the_shape_and_passes_gradients_to_the_input(string policy)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(1);
+        var images = (rand(6, 3, 16, 12) * 2 - 1).requires_grad_();
+        var augmented = DiffAugment.Apply(images, DiffAugment.ParsePolicy(policy, "test"));
+        Assert.Equal(images.shape, augmented.shape);
+        augmented.square().sum().backward();
+        Assert.True(images.grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Translation_shifts_each_image_by_whole_pixels_within_an_eighth_and_fills_with_zero()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        var images = rand(20, 1, 16, 16) + 1; // strictly positive, so zero marks the fill
+        var shifted = DiffAugment.Translation(images);
+        for (var i = 0; i < 20; i++)
+        {
+            var found = false;
+            for (var dy = -2; dy <= 2 && !found; dy++)
+            for (var dx = -2; dx <= 2 && !found; dx++)
+            {
+                var expected = zeros(1, 16, 16);
+                var (ys, yd, h) = dy >= 0 ? (0, dy, 16 - dy) : (-dy, 0, 16 + dy);
+                var (xs, xd, w) = dx >= 0 ? (0, dx, 16 - dx) : (-dx, 0, 16 + dx);
+                expected[.., yd..(yd + h), xd..(xd + w)] = images[i, .., ys..(ys + h), xs..(xs + w)];
+                found = TensorAssert.Same(shifted[i], expected);
+            }
+            Assert.True(found, $"image {i} is not a whole-pixel shift of at most 2 pixels");
+        }
+    }
+
+    [Fact]
+    public void Cutout_zeroes_one_square_of_at_most_half_the_size_and_keeps_the_rest()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var images = ones(50, 3, 16, 16);
+        var cut = DiffAugment.Cutout(images);
+        var zeroed = cut.eq(0).all(1).to_type(ScalarType.Float32); // (B, H, W)
+        Assert.True(cut.eq(0).any(1).eq(zeroed.to_type(ScalarType.Bool)).all().item<bool>()); // all channels together
+        var counts = zeroed.sum([1, 2]);
+        Assert.True(counts.max().item<float>() == 64); // an 8×8 square when it lies wholly inside
+        Assert.True(counts.min().item<float>() >= 16);  // at least a quarter of it stays inside
+        Assert.True(cut.eq(1).logical_or(cut.eq(0)).all().item<bool>());
+    }
+
+    [Fact]
+    public void Unknown_transformations_are_named()
+    {
+        var error = Assert.Throws<ConfigException>(() => new RunConfig { Training = new TrainingConfig { DiffAugment = "color,blur" } }.Validated());
+        Assert.Contains("training.diff_augment has 'blur'", error.Message);
+    }
+}
