@@ -9,8 +9,8 @@ public enum DataSplit
 
 /// <summary>
 /// Resolves a dataset reference: <c>mnist-embedded</c>, the name of an imported dataset (<c>mnist</c>,
-/// <c>fashion-mnist</c>), a folder holding MNIST-layout IDX files, or the path of an images IDX file
-/// (its labels file is picked up when it sits beside it under the usual name).
+/// <c>fashion-mnist</c>), a folder holding MNIST-layout IDX files or CIFAR-10 binary batches, the path of an
+/// images IDX file (its labels file is picked up when it sits beside it under the usual name) or of a CIFAR-10 <c>.bin</c> file.
 /// </summary>
 public static class DatasetLoader
 {
@@ -29,8 +29,19 @@ public static class DatasetLoader
             return LoadFolder(cache.DatasetDirectory(known.Name), known.Name, split);
         }
 
-        if (Directory.Exists(reference)) return LoadFolder(reference, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(reference))), split);
-        if (File.Exists(reference)) return LoadImageFile(reference);
+        if (Directory.Exists(reference))
+        {
+            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(reference)));
+            if (CifarFile.SplitFiles(reference, DataSplit.Train).Count > 0)
+            {
+                var files = CifarFile.SplitFiles(reference, split);
+                if (files.Count == 0) throw new DataFormatException($"CIFAR-10 folder '{reference}' has no {CifarFile.TestFile} for the test split.");
+                return CifarFile.Read(name, files);
+            }
+            return LoadFolder(reference, name, split);
+        }
+        if (File.Exists(reference))
+            return reference.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? CifarFile.Read(Path.GetFileNameWithoutExtension(reference), [reference]) : LoadImageFile(reference);
         throw new DataFormatException(
             $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}, {StackedMnist.Name}, {StackedMnist.EmbeddedName}) nor an existing folder or IDX file.");
     }
@@ -40,7 +51,8 @@ public static class DatasetLoader
     {
         var named = string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase)
             || StackedMnist.IsStacked(reference) || DatasetCatalog.Find(reference) is not null;
-        if (!named && Directory.Exists(reference) && FindEither(reference, "t10k-images-idx3-ubyte") is null) return null;
+        if (!named && Directory.Exists(reference) && FindEither(reference, "t10k-images-idx3-ubyte") is null
+            && CifarFile.SplitFiles(reference, DataSplit.Test).Count == 0) return null;
         if (!named && !Directory.Exists(reference) && File.Exists(reference)) return null;
         return Load(reference, DataSplit.Test, cache);
     }
