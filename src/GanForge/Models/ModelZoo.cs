@@ -25,6 +25,7 @@ public static class ModelZoo
         new("mlp", "classic fully connected GAN (Goodfellow et al. 2014): G z→128→pixels, D pixels→128→1", 128, 128, null),
         new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3),
         new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28),
+        new("dcgan32", "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D", 64, 64, 32, 0, "batch"),
         new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64), BatchNorm in D", 64, 64, 64, 0, "batch"),
         new("mlp-toy", "2-D points (ring8, grid25): G z→3×128 ReLU→(x, y), D (x, y)→2×128 LeakyReLU→1", 128, 128, null, ForPoints: true),
     ];
@@ -62,6 +63,7 @@ public static class ModelZoo
         {
             "mlp" => new MlpGenerator(latent, ngf, shape),
             "dcgan28" or "dcgan28-small" => new Dcgan28Generator(latent, ngf, shape.Channels, Activation()),
+            "dcgan32" => new Dcgan32Generator(latent, ngf, shape.Channels, Activation()),
             "dcgan64" => new Dcgan64Generator(latent, ngf, shape.Channels, Activation()),
             "mlp-toy" => new ToyGenerator(latent, ngf, shape.Channels * shape.Height * shape.Width),
             _ => throw new ConfigException($"model.name '{spec.Name}' has no generator."),
@@ -85,6 +87,7 @@ public static class ModelZoo
         {
             "mlp" => new MlpDiscriminator(ndf, shape, options),
             "dcgan28" or "dcgan28-small" => new Dcgan28Discriminator(ndf, channels, options),
+            "dcgan32" => new Dcgan32Discriminator(ndf, channels, options),
             "dcgan64" => new Dcgan64Discriminator(ndf, channels, options),
             "mlp-toy" => new ToyDiscriminator(ndf, channels * shape.Height * shape.Width, options),
             _ => throw new ConfigException($"model.name '{spec.Name}' has no discriminator."),

@@ -12,6 +12,8 @@ public sealed class ModelZooTests
     [InlineData("mlp", 1, 28, 8)]
     [InlineData("dcgan28", 1, 28, 8)]
     [InlineData("dcgan28-small", 3, 28, 8)]
+    [InlineData("dcgan32", 3, 32, 4)]
+    [InlineData("dcgan32", 1, 32, 4)]
     [InlineData("dcgan64", 3, 64, 4)]
     public void Generators_make_images_in_range_and_discriminators_one_logit_each(string name, int channels, int size, int width)
     {
