@@ -41,6 +41,50 @@ internal static class TestData
         return folder;
     }
 
+    /// <summary>
+    /// Renders a folder of synthetic coloured-shape images (circles, squares, triangles of random colours and
+    /// places on random backgrounds), one sub-folder per shape, half PNG and half JPEG, at sizes that are not
+    /// square; deterministic for a seed. Returns the folder.
+    /// </summary>
+    public static string WriteShapesFolder(string folder, int perClass, int seed = 1)
+    {
+        var random = new Random(seed);
+        SkiaSharp.SKColor Colour() => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
+        foreach (var shape in new[] { "circle", "square", "triangle" })
+        {
+            var classFolder = Directory.CreateDirectory(Path.Combine(folder, shape)).FullName;
+            for (var i = 0; i < perClass; i++)
+            {
+                var (width, height) = (40 + random.Next(24), 40 + random.Next(24));
+                using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height));
+                var canvas = surface.Canvas;
+                canvas.Clear(Colour());
+                using var paint = new SkiaSharp.SKPaint { Color = Colour(), IsAntialias = true };
+                var (x, y, r) = (width / 2f + random.Next(-6, 7), height / 2f + random.Next(-6, 7), 8f + random.Next(8));
+                switch (shape)
+                {
+                    case "circle": canvas.DrawCircle(x, y, r, paint); break;
+                    case "square": canvas.DrawRect(x - r, y - r, 2 * r, 2 * r, paint); break;
+                    default:
+                        using (var path = new SkiaSharp.SKPath())
+                        {
+                            path.MoveTo(x, y - r);
+                            path.LineTo(x + r, y + r);
+                            path.LineTo(x - r, y + r);
+                            path.Close();
+                            canvas.DrawPath(path, paint);
+                        }
+                        break;
+                }
+                using var image = surface.Snapshot();
+                var format = i % 2 == 0 ? SkiaSharp.SKEncodedImageFormat.Png : SkiaSharp.SKEncodedImageFormat.Jpeg;
+                using var data = image.Encode(format, 90);
+                File.WriteAllBytes(Path.Combine(classFolder, $"{shape}-{i:D3}.{(i % 2 == 0 ? "png" : "jpg")}"), data.ToArray());
+            }
+        }
+        return folder;
+    }
+
     /// <summary>A config that trains in well under a second per step: tiny widths, tiny batches, one thread.</summary>
     public static RunConfig TinyConfig(string runsDir, string model = "dcgan28", long steps = 4) => new()
     {

@@ -55,7 +55,8 @@ internal static class EvalCommand
                 using var scope = NewDisposeScope();
                 // Sample files are read before the evaluator is prepared, which may train a network: a bad file fails at once.
                 var files = samplePaths.Select(path => ReadSamples(path, n)).ToList();
-                using var evaluator = Evaluator.ForDataset(dataset, options, log: line => Console.Error.WriteLine(line));
+                var folder = generators.Count > 0 ? TrainingSets.FolderOptions(generators[0].Header.Config) : null;
+                using var evaluator = Evaluator.ForDataset(dataset, options, log: line => Console.Error.WriteLine(line), folder: folder);
                 var baselines = !parse.GetValue(noBaselines);
                 var reports = new List<(string Label, EvaluationReport Report)>();
                 for (var i = 0; i < generators.Count; i++)

@@ -32,9 +32,14 @@ internal static class TrainCommand
             overrides.Add(new Override(option, (parse, config) => apply(config, parse.GetValue(option)!.Value)));
         }
 
-        Add("--data", "Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), a folder of IDX files or an images IDX file.",
+        Add("--data", "Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), a folder of images (sub-folders = classes), of IDX files or of CIFAR-10 .bin batches, or one IDX or .bin file.",
             defaults.Data.Dataset, (c, v) => c with { Data = c.Data with { Dataset = v } });
         AddOptional<int>("--limit", "Use only the first N training images.", (c, v) => c with { Data = c.Data with { Limit = v } });
+        AddOptional<int>("--image-size", "Side an image folder is decoded to (default: the model's size, or 64).", (c, v) => c with { Data = c.Data with { ImageSize = v } });
+        AddOptional<int>("--channels", "Channels an image folder is decoded to: 1 or 3 (default: grey if every image is grey).",
+            (c, v) => c with { Data = c.Data with { Channels = v } });
+        Add("--random-crop", "Random crops (80–100 % of the side) of the real images each batch.", defaults.Data.RandomCrop,
+            (c, v) => c with { Data = c.Data with { RandomCrop = v } });
         Add("--hflip", "Mirror each real image left–right with probability ½.", defaults.Data.Hflip, (c, v) => c with { Data = c.Data with { Hflip = v } });
         Add("--diff-augment", "DiffAugment of every D input, real and fake (Zhao et al. 2020): e.g. color,translation,cutout; empty = off.", defaults.Training.DiffAugment,
             (c, v) => c with { Training = c.Training with { DiffAugment = v } });
@@ -159,7 +164,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static ITrainingSet LoadData(RunConfig config) => TrainingSets.Load(config.Data.Dataset, DataSplit.Train);
+    private static ITrainingSet LoadData(RunConfig config) => TrainingSets.Load(config, log: Console.WriteLine);
 
     private static int Train(Func<Trainer> create)
     {

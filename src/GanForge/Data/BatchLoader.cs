@@ -17,12 +17,14 @@ public sealed class BatchLoader : IBatchSource
     private readonly ImageShape target;
     private readonly ImageShape source;
     private readonly bool horizontalFlip;
+    private readonly bool randomCrop;
     private int[] order = [];
     private int orderEpoch = -1;
 
-    public BatchLoader(ImageDataset data, int batchSize, int seed, ImageShape target, Device device, bool horizontalFlip = false)
+    public BatchLoader(ImageDataset data, int batchSize, int seed, ImageShape target, Device device, RealImageAugmentation augmentation = default)
     {
-        this.horizontalFlip = horizontalFlip;
+        horizontalFlip = augmentation.HorizontalFlip;
+        randomCrop = augmentation.RandomCrop;
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be positive.");
         if (data.Count < batchSize)
             throw new ArgumentException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
@@ -69,30 +71,60 @@ public sealed class BatchLoader : IBatchSource
         }
 
         using var index = tensor(indices, device: images.device);
-        var batch = ToModelRange(images.index_select(0, index));
+        var batch = ToModelRange(images.index_select(0, index), Epoch, BatchInEpoch);
         if (horizontalFlip) batch = Flip(batch, Epoch, BatchInEpoch);
         return (batch, labels?.index_select(0, index));
     }
 
-    /// <summary>Mirrors a seeded half of the batch left–right; the choice depends only on seed and position, so resume repeats it.</summary>
+    /// <summary>A generator for a batch's augmentations, fixed by seed and position so that resume repeats them.</summary>
+    private Random Augmentation(int epoch, int position, int salt) => new(unchecked(seed * 1_000_003 + epoch * 7_919 + position * 104_729 + salt));
+
+    /// <summary>Mirrors a seeded half of the batch left–right.</summary>
     private Tensor Flip(Tensor batch, int epoch, int position)
     {
-        var random = new Random(unchecked(seed * 1_000_003 + epoch * 7_919 + position * 104_729 + 31));
+        var random = Augmentation(epoch, position, 31);
         var flags = new bool[BatchSize];
         for (var i = 0; i < flags.Length; i++) flags[i] = random.Next(2) == 1;
         using var flipped = tensor(flags, device: batch.device).view(-1, 1, 1, 1);
         return where(flipped, batch.flip(3), batch);
     }
 
-    /// <summary>Converts bytes (B, C, H, W) to floats in [-1, 1] with the model's channels and size.</summary>
-    private Tensor ToModelRange(Tensor bytes)
+    /// <summary>Shortest side of a random crop, as a share of the image's.</summary>
+    public const double SmallestCrop = 0.8;
+
+    /// <summary>Converts bytes (B, C, H, W) to floats in [-1, 1] with the model's channels and size (random crops when asked).</summary>
+    private Tensor ToModelRange(Tensor bytes, int epoch, int position)
     {
         var x = bytes.to_type(ScalarType.Float32).mul_(2.0 / 255.0).sub_(1.0);
-        if (source.Height != target.Height || source.Width != target.Width)
+        if (randomCrop) x = RandomCrops(x, epoch, position);
+        else if (source.Height != target.Height || source.Width != target.Width)
             x = nn.functional.interpolate(x, size: [target.Height, target.Width], mode: InterpolationMode.Bilinear, align_corners: false);
         if (source.Channels == 1 && target.Channels == 3)
             x = x.expand(-1, 3, -1, -1).contiguous();
         return x;
+    }
+
+    /// <summary>
+    /// A square of a random share (80–100 %) of each image's side at a random place, resampled (bilinear) to the
+    /// model's size: the affine map of a sampling grid, so cropping and resizing are one step.
+    /// </summary>
+    private Tensor RandomCrops(Tensor x, int epoch, int position)
+    {
+        var random = Augmentation(epoch, position, 57);
+        var count = (int)x.shape[0];
+        var theta = new float[count * 6];
+        for (var i = 0; i < count; i++)
+        {
+            var scale = SmallestCrop + (1 - SmallestCrop) * random.NextDouble();
+            var room = 1 - scale; // the crop's centre may move this far (normalised coordinates) and stay inside
+            theta[6 * i] = (float)scale;
+            theta[6 * i + 2] = (float)(room * (2 * random.NextDouble() - 1));
+            theta[6 * i + 4] = (float)scale;
+            theta[6 * i + 5] = (float)(room * (2 * random.NextDouble() - 1));
+        }
+        using var affine = tensor(theta, [count, 2, 3], device: x.device);
+        using var grid = nn.functional.affine_grid(affine, [count, x.shape[1], target.Height, target.Width], align_corners: false);
+        return nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
     }
 
     /// <summary>Fisher–Yates shuffle seeded by (seed, epoch); System.Random with an explicit seed is stable across .NET versions.</summary>

@@ -9,12 +9,15 @@ public enum DataSplit
 
 /// <summary>
 /// Resolves a dataset reference: <c>mnist-embedded</c>, the name of an imported dataset (<c>mnist</c>,
-/// <c>fashion-mnist</c>), a folder holding MNIST-layout IDX files or CIFAR-10 binary batches, the path of an
+/// <c>fashion-mnist</c>), a folder holding MNIST-layout IDX files, CIFAR-10 binary batches or image files
+/// (<see cref="ImageFolder"/>), the path of an
 /// images IDX file (its labels file is picked up when it sits beside it under the usual name) or of a CIFAR-10 <c>.bin</c> file.
 /// </summary>
 public static class DatasetLoader
 {
-    public static ImageDataset Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null)
+    /// <param name="folder">How to decode a folder of image files (default: 64×64, channels as the images have them).</param>
+    /// <param name="log">Progress and skipped files while decoding an image folder.</param>
+    public static ImageDataset Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null, ImageFolderOptions? folder = null, Action<string>? log = null)
     {
         if (string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase))
             return EmbeddedMnist.Load(split);
@@ -38,7 +41,9 @@ public static class DatasetLoader
                 if (files.Count == 0) throw new DataFormatException($"CIFAR-10 folder '{reference}' has no {CifarFile.TestFile} for the test split.");
                 return CifarFile.Read(name, files);
             }
-            return LoadFolder(reference, name, split);
+            if (Directory.EnumerateFiles(reference, "*-idx?-ubyte*").Any()) return LoadFolder(reference, name, split);
+            if (split == DataSplit.Test) throw new DataFormatException($"Image folder '{reference}' has no test split.");
+            return ImageFolder.Load(reference, folder ?? new ImageFolderOptions(), cache, log);
         }
         if (File.Exists(reference))
             return reference.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? CifarFile.Read(Path.GetFileNameWithoutExtension(reference), [reference]) : LoadImageFile(reference);
@@ -52,7 +57,7 @@ public static class DatasetLoader
         var named = string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase)
             || StackedMnist.IsStacked(reference) || DatasetCatalog.Find(reference) is not null;
         if (!named && Directory.Exists(reference) && FindEither(reference, "t10k-images-idx3-ubyte") is null
-            && CifarFile.SplitFiles(reference, DataSplit.Test).Count == 0) return null;
+            && CifarFile.SplitFiles(reference, DataSplit.Test).Count == 0) return null; // includes image folders
         if (!named && !Directory.Exists(reference) && File.Exists(reference)) return null;
         return Load(reference, DataSplit.Test, cache);
     }

@@ -62,8 +62,8 @@ public sealed class ImageDataset : ITrainingSet
         return new ImageDataset(name, images.Data, count, channels, height, width, labelValues);
     }
 
-    public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, TorchSharp.torch.Device device, int? limit, bool horizontalFlip) =>
-        new BatchLoader(limit is { } n ? Take(n) : this, batchSize, seed, target, device, horizontalFlip);
+    public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, TorchSharp.torch.Device device, int? limit, RealImageAugmentation augmentation = default) =>
+        new PrefetchingBatchSource(new BatchLoader(limit is { } n ? Take(n) : this, batchSize, seed, target, device, augmentation));
 
     /// <summary>Images [start, start + count) as floats (count, C, H, W) in [-1, 1], the models' range; all of them by default.</summary>
     public TorchSharp.torch.Tensor ToTensor(int start = 0, int? count = null)

@@ -79,8 +79,8 @@ public sealed class ToyMixture : ITrainingSet
 
     public Tensor CentreTensor() => tensor(Centres, ScalarType.Float32);
 
-    public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, bool horizontalFlip) =>
-        horizontalFlip ? throw new ArgumentException("2-D points have no images to flip.", nameof(horizontalFlip)) : new Stream(this, batchSize, device);
+    public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, RealImageAugmentation augmentation = default) =>
+        augmentation.Any ? throw new ArgumentException("2-D points have no images to augment.", nameof(augmentation)) : new Stream(this, batchSize, device);
 
     /// <summary>
     /// The standard metric of the toy (PacGAN, §5.1): a sample is high quality when within 3σ of its nearest

@@ -18,9 +18,17 @@ public interface ITrainingSet
 
     /// <summary>
     /// A batch stream for training at <paramref name="target"/>'s shape, using only the first <paramref name="limit"/>
-    /// examples when given, each mirrored left–right with probability ½ when <paramref name="horizontalFlip"/> is set.
+    /// examples when given, with the augmentations of real images asked for.
     /// </summary>
-    IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, bool horizontalFlip);
+    IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, RealImageAugmentation augmentation = default);
+}
+
+/// <summary>Augmentations of real training images, each a fixed function of seed and position in the stream.</summary>
+/// <param name="HorizontalFlip">Mirror each image left–right with probability ½.</param>
+/// <param name="RandomCrop">Crop a random square of 80–100 % of the side and resize it to the model's size.</param>
+public readonly record struct RealImageAugmentation(bool HorizontalFlip = false, bool RandomCrop = false)
+{
+    public bool Any => HorizontalFlip || RandomCrop;
 }
 
 /// <summary>An endless stream of training batches with a position a checkpoint can store.</summary>
@@ -41,6 +49,14 @@ public interface IBatchSource : IDisposable
 /// <summary>Resolves a data.dataset reference: a toy mixture name, or anything <see cref="DatasetLoader"/> understands.</summary>
 public static class TrainingSets
 {
-    public static ITrainingSet Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null) =>
-        ToyMixture.TryGet(reference) ?? (ITrainingSet)DatasetLoader.Load(reference, split, cache);
+    public static ITrainingSet Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null, ImageFolderOptions? folder = null, Action<string>? log = null) =>
+        ToyMixture.TryGet(reference) ?? (ITrainingSet)DatasetLoader.Load(reference, split, cache, folder, log);
+
+    /// <summary>A run's training data, with an image folder decoded as its config says.</summary>
+    public static ITrainingSet Load(Training.RunConfig config, DataCache? cache = null, Action<string>? log = null) =>
+        Load(config.Data.Dataset, DataSplit.Train, cache, FolderOptions(config), log);
+
+    /// <summary>How a run decodes an image folder: data.image_size, else the model's size, else 64; data.channels.</summary>
+    public static ImageFolderOptions FolderOptions(Training.RunConfig config) =>
+        new(config.Data.ImageSize ?? Models.ModelZoo.Require(config.Model.Name).ImageSize ?? ImageFolderOptions.DefaultSize, config.Data.Channels);
 }

@@ -122,7 +122,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
         manual_seed(options.Seed);
         var classifier = new EvaluationClassifier(data.Channels, data.ClassCount);
         var clock = Stopwatch.StartNew();
-        using (var loader = new BatchLoader(data, options.BatchSize, options.Seed, data.Shape, CPU))
+        using (var loader = new BatchLoader(data, Math.Min(options.BatchSize, data.Count), options.Seed, data.Shape, CPU))
         using (var optimizer = optim.AdamW(classifier.parameters(), options.LearningRate, weight_decay: options.WeightDecay))
         {
             var total = options.Steps ?? (long)options.Epochs * loader.BatchesPerEpoch;

@@ -108,24 +108,26 @@ public sealed class Evaluator : IDisposable
     /// <summary>
     /// An evaluator for a dataset reference (as <c>data.dataset</c> takes). Its evaluation network comes from the
     /// data cache, or is trained and cached first (a few minutes, once per dataset). The reference is the test
-    /// split; a dataset without one holds out its last sixth (at most <see cref="EvaluationOptions.Count"/> images).
+    /// split; a dataset without one holds out a seeded random sixth (at most <see cref="EvaluationOptions.Count"/> images).
     /// </summary>
     public static Evaluator ForDataset(string datasetReference, EvaluationOptions? options = null, DataCache? cache = null,
-        Action<string>? log = null, EvaluationTrainingOptions? training = null)
+        Action<string>? log = null, EvaluationTrainingOptions? training = null, ImageFolderOptions? folder = null)
     {
         options = (options ?? new EvaluationOptions()).Validated();
         if (ToyMixture.TryGet(datasetReference) is not null)
             throw new ArgumentException($"Dataset '{datasetReference}' is 2-D points; measure it with 'ganforge bench modes' (modes captured and high-quality samples).");
         cache ??= new DataCache();
-        var train = DatasetLoader.Load(datasetReference, DataSplit.Train, cache);
+        var train = DatasetLoader.Load(datasetReference, DataSplit.Train, cache, folder, log);
         var test = DatasetLoader.TryLoadTest(datasetReference, cache);
         var referenceDescription = "test split";
         if (test is null)
         {
+            // Shuffled first (seeded): folders list their images class by class, so the tail alone would be one class.
+            var shuffled = train.Draw(train.Count, seed: 0);
             var held = Math.Min(options.Count, train.Count / 6);
-            test = Slice(train, train.Count - held, held);
-            train = Slice(train, 0, train.Count - held);
-            referenceDescription = $"last {held} training images, held out (no test split)";
+            test = Slice(shuffled, train.Count - held, held);
+            train = Slice(shuffled, 0, train.Count - held);
+            referenceDescription = $"{held} training images held out at random (no test split)";
         }
         if (StackedMnist.IsStacked(datasetReference))
         {

@@ -72,6 +72,8 @@ public sealed record RunConfig
         if (Model.Classes is { } classes && classes < 2) throw new ConfigException($"model.classes is {classes}; expected at least 2.");
         if (Model.EmbedDim is { } embed) Positive(embed, "model.embed_dim");
         if (Data.Limit is { } limit) Positive(limit, "data.limit");
+        if (Data.ImageSize is { } imageSize && imageSize is < 8 or > 1024) throw new ConfigException($"data.image_size is {imageSize}; expected a side from 8 to 1024 pixels.");
+        if (Data.Channels is { } channels && channels is not (1 or 3)) throw new ConfigException($"data.channels is {channels}; expected 1 (grey) or 3 (RGB).");
         Positive(Optimizer.LrG, "optimizer.lr_g");
         Positive(Optimizer.LrD, "optimizer.lr_d");
         if (Optimizer.Beta1 is < 0 or >= 1) throw new ConfigException($"optimizer.beta1 is {Optimizer.Beta1}; expected a value in [0, 1).");
@@ -131,6 +133,18 @@ public sealed record DataConfig
 
     /// <summary>Mirror each real training image left–right with probability ½ (a fixed function of seed, epoch and position).</summary>
     public bool Hflip { get; init; }
+
+    /// <summary>
+    /// Random crops of the real images each batch (a square of 80–100 % of the side at a random place, resized to
+    /// the model's size), a fixed function of seed, epoch and position; off = the whole (centre-cropped) image.
+    /// </summary>
+    public bool RandomCrop { get; init; }
+
+    /// <summary>Side of the square images an image folder is decoded to; null = the model's size (28, 32, 64), or 64.</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>Channels an image folder is decoded to, 1 (grey) or 3 (RGB); null = grey when every image is grey, else RGB.</summary>
+    public int? Channels { get; init; }
 }
 
 public sealed record ModelConfig

@@ -105,7 +105,8 @@ public sealed class Trainer : IDisposable
         // Without BatchNorm or minibatch statistics, D treats each input alone: one call on real and fake
         // together is the same function with larger, faster kernels. Batch statistics would mix the two batches.
         scoreBatchesTogether = !discriminator.modules().Any(m => m is BatchNorm1d or BatchNorm2d or MinibatchStdDev);
-        loader = data.OpenBatches(config.Training.BatchSize, config.Training.Seed, shape, device, config.Data.Limit, config.Data.Hflip);
+        loader = data.OpenBatches(config.Training.BatchSize, config.Training.Seed, shape, device, config.Data.Limit,
+            new RealImageAugmentation(config.Data.Hflip, config.Data.RandomCrop));
         totalSteps = config.Training.Epochs is { } epochs
             ? Math.Max(1, (long)epochs * loader.BatchesPerEpoch / config.Training.DStepsPerGStep)
             : config.Training.Steps;
@@ -120,7 +121,7 @@ public sealed class Trainer : IDisposable
         {
             // Reconstruction grids show the same training images every time: the first ones, in a seeded order.
             var count = Math.Max(1, config.Output.GridSize / 2) * config.Output.GridSize;
-            using var preview = data.OpenBatches(count, config.Training.Seed, shape, device, limit: count, horizontalFlip: false);
+            using var preview = data.OpenBatches(count, config.Training.Seed, shape, device, limit: count);
             using var previewScope = NewDisposeScope();
             fixedImages = preview.Next().Images.MoveToOuterDisposeScope().DetachFromDisposeScope();
         }
@@ -169,8 +170,8 @@ public sealed class Trainer : IDisposable
             throw new ConfigException(forPoints
                 ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."
                 : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
-        if (forPoints && (config.Data.Hflip || config.Training.DiffAugment.Length > 0))
-            throw new ConfigException("data.hflip and training.diff_augment transform images; 2-D point data has none.");
+        if (forPoints && (config.Data.Hflip || config.Data.RandomCrop || config.Training.DiffAugment.Length > 0))
+            throw new ConfigException("data.hflip, data.random_crop and training.diff_augment transform images; 2-D point data has none.");
         if (forPoints && config.Output.EvalEvery > 0)
             throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
         var description = config.Output.Description
@@ -239,7 +240,8 @@ public sealed class Trainer : IDisposable
         if (evalEvery > 0 && evaluator is null)
         {
             observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
-            evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed }, log: observer.OnMessage);
+            evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
+                log: observer.OnMessage, folder: TrainingSets.FolderOptions(config));
             ownsEvaluator = true;
         }
 

@@ -295,6 +295,30 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void A_folder_of_colour_images_trains_samples_and_evaluates_end_to_end()
+    {
+        var shapes = TestData.WriteShapesFolder(temp.File("shapes"), perClass: 24);
+        File.WriteAllText(Path.Combine(shapes, "square", "broken.png"), "not a png");
+        var runs = temp.File("runs");
+
+        var train = RunWithCache("train", "--data", shapes, "--model", "dcgan32", "--ngf", "4", "--ndf", "4", "--latent-dim", "8",
+            "--batch-size", "8", "--steps", "2", "--threads", "1", "--runs", runs, "--hflip", "--random-crop", "--diff-augment", "color,translation,cutout");
+
+        Assert.True(train.Exit == 0, train.Error);
+        Assert.Contains("Skipped 1 of 73 files", train.Out);
+        Assert.Contains("broken.png", train.Out);
+        var run = Directory.GetDirectories(runs).Single();
+        var npy = temp.File("shapes.npy");
+        Assert.Equal(0, Run("sample", "-c", run, "--count", "12", "--out", npy).Exit);
+        Assert.Equal([12L, 3, 32, 32], NpyFile.ReadHeader(npy).Shape);
+
+        var eval = RunWithCache("eval", "-c", run, "--count", "12", "--kid-subsets", "2", "--kid-subset-size", "6", "--no-baselines");
+        Assert.True(eval.Exit == 0, eval.Error);
+        Assert.Contains("12 training images held out at random", eval.Out);
+        Assert.Contains("modes", eval.Out); // the sub-folders are classes, so the evaluation network classifies shapes
+    }
+
+    [Fact]
     public void Eval_errors_name_the_problem()
     {
         Assert.Contains("at least one --checkpoint or --samples", Run("eval").Error);

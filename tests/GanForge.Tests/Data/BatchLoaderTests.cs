@@ -68,7 +68,7 @@ public sealed class BatchLoaderTests
         var pixels = new byte[count * 2];
         for (var i = 0; i < count; i++) pixels[i * 2] = (byte)(i + 1);
         var data = new ImageDataset("halves", pixels, count, 1, 1, 2);
-        using var loader = new BatchLoader(data, batchSize: 100, seed: 4, new ImageShape(1, 1, 2), CPU, horizontalFlip: true);
+        using var loader = new BatchLoader(data, batchSize: 100, seed: 4, new ImageShape(1, 1, 2), CPU, new RealImageAugmentation(HorizontalFlip: true));
 
         var first = loader.Next().Images;
         var mirrored = first[.., 0, 0, 0].eq(-1).sum().item<long>();
@@ -77,5 +77,40 @@ public sealed class BatchLoaderTests
 
         loader.Seek(0, 0);
         Assert.True(TensorAssert.Same(first, loader.Next().Images));
+    }
+
+    [Fact]
+    public void Prefetching_gives_the_same_stream_and_positions_and_seeks_like_the_loader()
+    {
+        using var scope = NewDisposeScope();
+        var augmentation = new RealImageAugmentation(HorizontalFlip: true, RandomCrop: true);
+        using var plain = new BatchLoader(Ramp(10), batchSize: 3, seed: 2, new ImageShape(1, 2, 2), CPU, augmentation);
+        using var ahead = new PrefetchingBatchSource(new BatchLoader(Ramp(10), batchSize: 3, seed: 2, new ImageShape(1, 2, 2), CPU, augmentation));
+
+        for (var i = 0; i < 7; i++)
+        {
+            Assert.True(TensorAssert.Same(plain.Next().Images, ahead.Next().Images), $"batch {i} differs");
+            Assert.Equal((plain.Epoch, plain.BatchInEpoch), (ahead.Epoch, ahead.BatchInEpoch));
+        }
+        plain.Seek(1, 1);
+        ahead.Seek(1, 1);
+        Assert.True(TensorAssert.Same(plain.Next().Images, ahead.Next().Images));
+    }
+
+    [Fact]
+    public void Random_crops_stay_in_range_at_the_model_size_and_differ_between_images()
+    {
+        using var scope = NewDisposeScope();
+        var count = 16;
+        var pixels = new byte[count * 8 * 8];
+        for (var p = 0; p < pixels.Length; p++) pixels[p] = (byte)(p % 64 * 4); // the same gradient image each time
+        var data = new ImageDataset("gradient", pixels, count, 1, 8, 8);
+        using var loader = new BatchLoader(data, batchSize: 16, seed: 1, new ImageShape(1, 4, 4), CPU, new RealImageAugmentation(RandomCrop: true));
+
+        var batch = loader.Next().Images;
+
+        Assert.Equal([16L, 1, 4, 4], batch.shape);
+        Assert.True(batch.min().item<float>() >= -1 && batch.max().item<float>() <= 1);
+        Assert.True(batch.std(0).max().item<float>() > 0.01); // the same image, cropped differently
     }
 }
