@@ -186,7 +186,9 @@ public sealed class TrainerTests : IDisposable
     public void Live_tensor_count_stays_flat_over_training_steps()
     {
         var config = TestData.TinyConfig(temp.Path, steps: 40);
-        using var trainer = Trainer.Start(config, Data(config));
+        // Batches come straight from a BatchLoader: prefetched ones are made on another thread, whose
+        // tensors the per-thread statistics below would count as disposed here but never created.
+        using var trainer = Trainer.Start(config, new SameThreadBatches(Data(config)));
         trainer.Run(stopAtStep: 5);
         var statistics = DisposeScopeManager.Statistics;
         var before = statistics.ThreadTotalLiveCount;
@@ -194,5 +196,17 @@ public sealed class TrainerTests : IDisposable
         trainer.Run(stopAtStep: 35);
 
         Assert.Equal(before, statistics.ThreadTotalLiveCount);
+    }
+
+    /// <summary>An image dataset whose batches are made on the training thread (no prefetching).</summary>
+    private sealed class SameThreadBatches(ImageDataset data) : ITrainingSet
+    {
+        public string Name => data.Name;
+        public ImageShape Shape => data.Shape;
+        public int Count => data.Count;
+        public int ClassCount => data.ClassCount;
+
+        public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, RealImageAugmentation augmentation = default) =>
+            new BatchLoader(limit is { } n ? data.Take(n) : data, batchSize, seed, target, device, augmentation);
     }
 }
