@@ -24,6 +24,7 @@ public static class GanForgeCli
             ModelsCommand.Create(),
             RecipesCommand.Create(),
             BenchCommand.Create(),
+            DoctorCommand.Create(),
         };
 
     /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>

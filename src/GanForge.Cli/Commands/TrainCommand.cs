@@ -183,7 +183,7 @@ internal static class TrainCommand
             ? RunWithProgressBar(trainer, cancel.Token)
             : trainer.Run(cancel.Token, new LineObserver());
         Summarise(result);
-        return result.Interrupted ? CliErrors.Interrupted : 0;
+        return result.Diverged ? 1 : result.Interrupted ? CliErrors.Interrupted : 0;
     }
 
     private static TrainingResult RunWithProgressBar(Trainer trainer, CancellationToken cancel) =>
@@ -199,7 +199,9 @@ internal static class TrainCommand
 
     private static void Summarise(TrainingResult result)
     {
-        if (result.Interrupted)
+        if (result.Diverged)
+            Console.WriteLine($"Diverged at step {result.Step}: the losses are not finite, so no checkpoint was written for it.");
+        else if (result.Interrupted)
             Console.WriteLine($"Stopped at step {result.Step} of {result.TotalSteps}; continue with: ganforge train --resume {result.Run.Path}");
         else
             Console.WriteLine($"Finished {result.Step} steps.");
@@ -209,6 +211,7 @@ internal static class TrainCommand
         Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
         if (result.Best is { } best)
             Console.WriteLine($"  best FD {best.Eval.Fd:F2} at step {best.Step}: {result.Run.BestCheckpointPath}");
+        foreach (var diagnosis in result.Diagnoses ?? []) Console.WriteLine($"  warning: {diagnosis}");
     }
 
     private static string Describe(Evaluation.MetricSet m) =>
@@ -224,6 +227,8 @@ internal static class TrainCommand
     private sealed class ProgressObserver(ProgressTask task) : ITrainingObserver
     {
         public void OnMessage(string text) => AnsiConsole.WriteLine(text);
+
+        public void OnDiagnosis(Diagnosis diagnosis) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {diagnosis}");
 
         public void OnEvaluation(long step, Evaluation.MetricSet metrics, bool best) =>
             AnsiConsole.WriteLine($"eval at step {step}: {Describe(metrics)}{(best ? " (best)" : "")}");
@@ -250,6 +255,8 @@ internal static class TrainCommand
         }
 
         public void OnMessage(string text) => Console.WriteLine(text);
+
+        public void OnDiagnosis(Diagnosis diagnosis) => Console.WriteLine($"warning: {diagnosis}");
 
         public void OnEvaluation(long step, Evaluation.MetricSet metrics, bool best) =>
             Console.WriteLine($"eval at step {step}: {Describe(metrics)}{(best ? " (best)" : "")}");

@@ -153,4 +153,5 @@ public sealed record TrainingMetrics(
     double ElapsedSeconds,
     double? Loss = null,
     double? Reconstruction = null,
-    double? Kl = null);
+    double? Kl = null,
+    double? GridDiversity = null);

@@ -20,14 +20,19 @@ public interface ITrainingObserver
     void OnCheckpoint(long step, string path) { }
     void OnEvaluation(long step, MetricSet metrics, bool best) { }
 
+    /// <summary>A detector of <see cref="TrainingDiagnostics"/> recognised a failure (each kind is reported once per call to Run).</summary>
+    void OnDiagnosis(Diagnosis diagnosis) { }
+
     /// <summary>Progress of slow one-off work, such as training the dataset's evaluation network before the first evaluation.</summary>
     void OnMessage(string text) { }
 }
 
 /// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
 /// <param name="Best">The evaluation with the lowest FD so far (its checkpoint is checkpoints/best.ckpt), or null without evaluations.</param>
+/// <param name="Diagnoses">The failures recognised while training, in the order they were found.</param>
+/// <param name="Diverged">The losses became NaN or infinite: training stopped without checkpointing the broken weights.</param>
 public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics,
-    EvaluationRecord? Best = null);
+    EvaluationRecord? Best = null, IReadOnlyList<Diagnosis>? Diagnoses = null, bool Diverged = false);
 
 /// <summary>
 /// The one training loop. Each step of a GAN runs the discriminator phase (d_steps_per_g_step times, each on a
@@ -66,6 +71,7 @@ public sealed class Trainer : IDisposable
     private Evaluator? evaluator;
     private bool ownsEvaluator;
     private EvaluationRecord? best;
+    private double? gridDiversity;
 
     private Trainer(RunConfig config, RunDirectory run, ITrainingSet data, Evaluator? evaluator)
     {
@@ -236,6 +242,19 @@ public sealed class Trainer : IDisposable
         var lastGrid = "";
         TrainingMetrics? lastMetrics = null;
 
+        var history = run.ReadMetrics().Where(m => m.Step <= step).ToList();
+        var evaluations = run.ReadEvaluations().Where(e => e.Step <= step).ToList();
+        var diagnoses = new List<Diagnosis>();
+        void Report(Diagnosis? diagnosis)
+        {
+            if (diagnosis is null || diagnoses.Any(d => d.Kind == diagnosis.Kind)) return;
+            diagnoses.Add(diagnosis);
+            observer.OnDiagnosis(diagnosis);
+        }
+        var classifier = objective?.IsClassifier ?? false;
+        var diverged = false;
+        gridDiversity = null;
+
         var evalEvery = config.Output.EvalEvery;
         if (evalEvery > 0 && evaluator is null)
         {
@@ -255,17 +274,25 @@ public sealed class Trainer : IDisposable
             var images = (long)config.Training.BatchSize * config.Training.DStepsPerGStep;
             imagesSeen += images;
             window.Add(losses, images, clock.Elapsed.TotalSeconds - windowStart);
+            diverged = !losses.AllFinite;
 
-            if (step % config.Output.LogEvery == 0 || step == stopAt)
-            {
-                lastMetrics = window.Flush(step, loader.Epoch, elapsedBefore + clock.Elapsed.TotalSeconds);
-                run.AppendMetrics(lastMetrics);
-                observer.OnMetrics(lastMetrics);
-            }
-            if (step % config.Output.SampleEvery == 0)
+            if (step % config.Output.SampleEvery == 0 && !diverged)
             {
                 lastGrid = SaveSampleGrid();
                 observer.OnSampleGrid(step, lastGrid);
+            }
+            if (step % config.Output.LogEvery == 0 || step == stopAt || diverged)
+            {
+                lastMetrics = window.Flush(step, loader.Epoch, elapsedBefore + clock.Elapsed.TotalSeconds, gridDiversity);
+                gridDiversity = null;
+                run.AppendMetrics(lastMetrics);
+                observer.OnMetrics(lastMetrics);
+                history.Add(lastMetrics);
+                Report(TrainingDiagnostics.NonFinite(history));
+                if (diverged) break;
+                // A trend detector reads the whole history: every tenth line is often enough.
+                if (history.Count % 10 == 0) Report(TrainingDiagnostics.DiscriminatorWins(history, classifier));
+                if (lastMetrics.GridDiversity is not null) Report(TrainingDiagnostics.ModeCollapse(history, evaluations));
             }
             if (step % config.Output.CheckpointEvery == 0)
             {
@@ -273,7 +300,11 @@ public sealed class Trainer : IDisposable
                 observer.OnCheckpoint(step, lastCheckpoint);
             }
             if (evalEvery > 0 && (step % evalEvery == 0 || step == totalSteps))
-                Evaluate(elapsedBefore + clock.Elapsed.TotalSeconds, observer);
+            {
+                evaluations.Add(new EvaluationRecord(step, Evaluate(elapsedBefore + clock.Elapsed.TotalSeconds, observer)));
+                Report(TrainingDiagnostics.ModeCollapse(history, evaluations));
+                Report(TrainingDiagnostics.Oscillation(history, evaluations));
+            }
             if (step % CollectEvery == 0)
             {
                 GC.Collect();
@@ -281,17 +312,18 @@ public sealed class Trainer : IDisposable
             }
         }
 
-        if (lastCheckpoint != run.CheckpointPath(step))
+        // Broken weights are never checkpointed: the newest checkpoint stays the last good one.
+        if (!diverged && lastCheckpoint != run.CheckpointPath(step))
         {
             lastCheckpoint = SaveCheckpoint(elapsedBefore + clock.Elapsed.TotalSeconds);
             observer.OnCheckpoint(step, lastCheckpoint);
         }
-        if (lastGrid != run.SamplePath(step))
+        if (!diverged && lastGrid != run.SamplePath(step))
         {
             lastGrid = SaveSampleGrid();
             observer.OnSampleGrid(step, lastGrid);
         }
-        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics, best);
+        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics, best, diagnoses, diverged);
     }
 
     /// <summary>Seed offset of the evaluation latents: the same samples at every evaluation, drawn apart from the training stream.</summary>
@@ -338,7 +370,10 @@ public sealed class Trainer : IDisposable
 
     /// <summary>What one step reports: D and G losses and D's mean outputs for a GAN; loss, reconstruction and KL for an autoencoder.</summary>
     private sealed record StepLosses(double? DLoss = null, double? GLoss = null, double? DReal = null, double? DFake = null,
-        double? Loss = null, double? Reconstruction = null, double? Kl = null);
+        double? Loss = null, double? Reconstruction = null, double? Kl = null)
+    {
+        public bool AllFinite => new[] { DLoss, GLoss, Loss, Reconstruction, Kl }.All(v => v is null || double.IsFinite(v.Value));
+    }
 
     /// <summary>One generator step and the discriminator steps before it, or one reconstruction step of an autoencoder.</summary>
     private StepLosses TrainStep()
@@ -533,11 +568,22 @@ public sealed class Trainer : IDisposable
             var sampler = generatorEma ?? generator;
             sampler.eval();
             var samples = ModelZoo.Generate(sampler, fixedNoise, fixedLabels);
+            gridDiversity = Diversity(samples);
             if (autoencoder is not null) SaveReconstructionGrid(autoencoder, (nn.Module<Tensor, Tensor>)sampler);
             if (generatorEma is null) generator.train();
             ScatterPlot.SavePreview(samples, config.Data.Dataset, path, config.Output.GridSize);
         }
         return path;
+    }
+
+    /// <summary>Mean distance between two different samples of the grid, per pixel (RMS): near 0 when every latent gives the same image.</summary>
+    private static double Diversity(Tensor samples)
+    {
+        var flat = samples.flatten(1);
+        var n = flat.shape[0];
+        if (n < 2) return 0;
+        var distances = cdist(flat, flat);
+        return distances.sum().item<float>() / (n * (n - 1)) / Math.Sqrt(flat.shape[1]);
     }
 
     private void SaveReconstructionGrid(AutoencoderObjective ae, nn.Module<Tensor, Tensor> decoder)
@@ -592,11 +638,11 @@ public sealed class Trainer : IDisposable
             seconds += stepSeconds;
         }
 
-        public TrainingMetrics Flush(long step, int epoch, double elapsed)
+        public TrainingMetrics Flush(long step, int epoch, double elapsed, double? gridDiversity)
         {
             double? Mean(Func<StepLosses, double?> value) => steps.Count == 0 || value(steps[0]) is null ? null : steps.Average(s => value(s)!.Value);
             var metrics = new TrainingMetrics(step, epoch, Mean(s => s.DLoss), Mean(s => s.GLoss), Mean(s => s.DReal), Mean(s => s.DFake),
-                seconds > 0 ? images / seconds : 0, elapsed, Mean(s => s.Loss), Mean(s => s.Reconstruction), Mean(s => s.Kl));
+                seconds > 0 ? images / seconds : 0, elapsed, Mean(s => s.Loss), Mean(s => s.Reconstruction), Mean(s => s.Kl), gridDiversity);
             steps.Clear();
             seconds = 0;
             images = 0;

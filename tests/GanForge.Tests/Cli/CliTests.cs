@@ -2,6 +2,7 @@ using System.Text.Json;
 using GanForge.Cli;
 using GanForge.Data;
 using GanForge.IO;
+using GanForge.Training;
 
 namespace GanForge.Tests.Cli;
 
@@ -316,6 +317,31 @@ public sealed class CliTests : IDisposable
         Assert.True(eval.Exit == 0, eval.Error);
         Assert.Contains("12 training images held out at random", eval.Out);
         Assert.Contains("modes", eval.Out); // the sub-folders are classes, so the evaluation network classifies shapes
+    }
+
+    [Fact]
+    public void Doctor_names_a_winning_discriminator_and_passes_a_healthy_run()
+    {
+        var run = RunDirectory.Create(temp.File("runs"), "doctor");
+        run.WriteConfig(new RunConfig());
+        for (var i = 1; i <= 40; i++)
+        {
+            var winning = i > 20;
+            run.AppendMetrics(new TrainingMetrics(10 * i, 0, winning ? 0.01 : 1.3, winning ? 8 : 0.8, winning ? 0.99 : 0.5, winning ? 0.01 : 0.5, 100, i));
+        }
+
+        var (exit, output, _) = Run("doctor", run.Path);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("discriminator-wins (step 210)", output);
+        Assert.Contains("--real-label 0.9", output);
+
+        var healthy = RunDirectory.Create(temp.File("runs"), "healthy");
+        healthy.WriteConfig(new RunConfig());
+        for (var i = 1; i <= 40; i++) healthy.AppendMetrics(new TrainingMetrics(10 * i, 0, 1.3, 0.8, 0.5, 0.5, 100, i));
+        var fine = Run("doctor", healthy.Path);
+        Assert.Equal(0, fine.Exit);
+        Assert.Contains("No known failure recognised", fine.Out);
     }
 
     [Fact]

@@ -183,6 +183,29 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_diverging_run_stops_at_the_first_non_finite_loss_and_keeps_only_good_checkpoints()
+    {
+        var tiny = TestData.TinyConfig(temp.Path, "mlp", steps: 30);
+        var config = tiny with
+        {
+            Optimizer = tiny.Optimizer with { LrG = 1e30, LrD = 1e30 },
+            Output = tiny.Output with { CheckpointEvery = 1, KeepCheckpoints = 100 },
+        };
+        using var trainer = Trainer.Start(config, Data(config));
+
+        var result = trainer.Run();
+
+        Assert.True(result.Diverged);
+        Assert.True(result.Interrupted);
+        var diagnosis = Assert.Single(result.Diagnoses!, d => d.Kind == "non-finite");
+        Assert.Equal(result.Step, diagnosis.Step);
+        var last = result.Run.ReadMetrics()[^1];
+        Assert.Equal(result.Step, last.Step);
+        Assert.False(double.IsFinite(last.DLoss!.Value) && double.IsFinite(last.GLoss!.Value));
+        Assert.All(Directory.GetFiles(result.Run.CheckpointsDirectory), f => Assert.True(Checkpoint.ReadHeader(f).Position.Step < result.Step));
+    }
+
+    [Fact]
     public void Live_tensor_count_stays_flat_over_training_steps()
     {
         var config = TestData.TinyConfig(temp.Path, steps: 40);

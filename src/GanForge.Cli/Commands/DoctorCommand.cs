@@ -1,0 +1,43 @@
+using System.CommandLine;
+using GanForge.Objectives;
+using GanForge.Training;
+
+namespace GanForge.Cli.Commands;
+
+internal static class DoctorCommand
+{
+    public static Command Create()
+    {
+        var runPath = new Argument<string>("run") { Description = "A run directory (runs/0000N-…)." };
+        var command = new Command("doctor",
+            "Run the training diagnostics on a run's metrics: non-finite losses, a discriminator that wins outright, mode collapse, oscillation without progress.")
+        {
+            runPath,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var run = RunDirectory.Open(parse.GetValue(runPath)!);
+            var config = RunConfig.Load(run.ConfigPath);
+            var metrics = run.ReadMetrics();
+            var evaluations = run.ReadEvaluations();
+            if (metrics.Count == 0) throw new ConfigException($"Run '{run.Path}' has no metrics yet (metrics.jsonl is empty or missing).");
+            var classifier = !config.Objective.IsAutoencoder && ObjectiveFactory.Create(config.Objective).IsClassifier;
+            var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, classifier);
+            Console.WriteLine($"{run.Path}: {metrics[^1].Step} steps, {metrics.Count} metrics lines, {evaluations.Count} evaluations, objective {config.Objective.Name}.");
+            if (diagnoses.Count == 0)
+            {
+                Console.WriteLine(evaluations.Count == 0
+                    ? "No known failure recognised. (Without evaluations mode collapse shows only in the grids' diversity, and oscillation cannot be judged: train with --eval-every.)"
+                    : "No known failure recognised.");
+                return 0;
+            }
+            foreach (var d in diagnoses)
+            {
+                Console.WriteLine($"{d.Kind} (step {d.Step}): {d.Finding}");
+                Console.WriteLine($"  what helps: {d.Remedy}");
+            }
+            return 2;
+        }));
+        return command;
+    }
+}

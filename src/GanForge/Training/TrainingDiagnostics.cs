@@ -1,0 +1,118 @@
+namespace GanForge.Training;
+
+/// <summary>A recognised training failure, in words: what was seen from which step, and the standard remedies.</summary>
+/// <param name="Kind">non-finite, discriminator-wins, mode-collapse or oscillation.</param>
+public sealed record Diagnosis(string Kind, long Step, string Finding, string Remedy)
+{
+    public override string ToString() => $"{Finding} {Remedy}";
+}
+
+/// <summary>
+/// Detectors of the classic GAN failures, each a pure function of a run's metrics.jsonl lines (and evaluation
+/// lines), so the Trainer can run them as it goes and 'ganforge doctor' on a finished run. The thresholds are
+/// deliberately coarse: a detector speaks only when the failure is plain in the numbers.
+/// </summary>
+public static class TrainingDiagnostics
+{
+    /// <summary>Metrics lines a detector needs before it judges a trend.</summary>
+    public const int MinimumLines = 10;
+
+    /// <summary>Every detector's finding on a run; classifier objectives report D's outputs as probabilities.</summary>
+    public static IReadOnlyList<Diagnosis> Examine(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations, bool classifierObjective) =>
+        [.. new[] { NonFinite(metrics), DiscriminatorWins(metrics, classifierObjective), ModeCollapse(metrics, evaluations), Oscillation(metrics, evaluations) }.OfType<Diagnosis>()];
+
+    /// <summary>The first line whose losses are NaN or infinite: the weights after it are garbage.</summary>
+    public static Diagnosis? NonFinite(IReadOnlyList<TrainingMetrics> metrics)
+    {
+        var bad = metrics.FirstOrDefault(m => Losses(m).Any(v => !double.IsFinite(v)));
+        return bad is null ? null : new Diagnosis("non-finite", bad.Step,
+            $"At step {bad.Step} the losses became NaN or infinite ({string.Join(", ", Losses(bad).Select(v => v.ToString("G4")))}): training stopped there, and the last checkpoint before it is the last good one.",
+            "Lower the learning rates (--lr-g, --lr-d), clip gradients (--grad-clip-norm 10), or add a gradient penalty (--gp 10 or --r1 1); then resume from the last good checkpoint or start again.");
+    }
+
+    /// <summary>
+    /// The discriminator wins outright: over the last fifth of the run (at least 5 lines) mean D(x) > 0.95 and mean
+    /// D(G(z)) &lt; 0.05, while G's loss has grown to three times its early level. Classifier objectives only, whose
+    /// D outputs are probabilities.
+    /// </summary>
+    public static Diagnosis? DiscriminatorWins(IReadOnlyList<TrainingMetrics> metrics, bool classifierObjective)
+    {
+        var lines = metrics.Where(m => m.DReal is not null && Losses(m).All(double.IsFinite)).ToList();
+        if (!classifierObjective || lines.Count < MinimumLines) return null;
+        var window = lines.TakeLast(Math.Max(5, lines.Count / 5)).ToList();
+        var (real, fake) = (window.Average(m => m.DReal!.Value), window.Average(m => m.DFake!.Value));
+        var early = Median(lines.Take(Math.Max(3, lines.Count / 4)).Select(m => m.GLoss!.Value));
+        var late = window.Average(m => m.GLoss!.Value);
+        if (real <= 0.95 || fake >= 0.05 || late < 3 * Math.Max(early, 0.5)) return null;
+        // From where the current streak of a confident D began.
+        var start = lines.Count - 1;
+        while (start > 0 && lines[start - 1].DReal > 0.9 && lines[start - 1].DFake < 0.1) start--;
+        return new Diagnosis("discriminator-wins", lines[start].Step,
+            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2}, D(G(z)) ≈ {fake:F2}, and G's loss rose from {early:F2} to {late:F2}; a D this sure gives G almost no gradient.",
+            "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
+    }
+
+    /// <summary>
+    /// Mode collapse: the newest evaluation finds at most half the classes (or one class holds half the samples), or
+    /// the fixed-noise grid's samples are less than half as diverse as they were at their most diverse.
+    /// </summary>
+    public static Diagnosis? ModeCollapse(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations)
+    {
+        if (evaluations.LastOrDefault(e => e.Eval.Classes is not null) is { Eval.Classes: { } classes } last)
+        {
+            var total = Math.Max(1, classes.Histogram.Sum());
+            var top = Array.IndexOf(classes.Histogram, classes.Histogram.Max());
+            var share = (double)classes.Histogram[top] / total;
+            if (classes.Modes * 2 <= classes.Histogram.Length || share >= 0.5)
+                return new Diagnosis("mode-collapse", last.Step,
+                    $"At step {last.Step} the generator covers {classes.Modes} of {classes.Histogram.Length} classes and class {top} alone is {share:P0} of its samples: mode collapse.",
+                    CollapseRemedy);
+        }
+        var diversity = metrics.Where(m => m.GridDiversity is not null).ToList();
+        if (diversity.Count >= 3)
+        {
+            var peak = diversity.MaxBy(m => m.GridDiversity!.Value)!;
+            var now = diversity[^1];
+            if (now.Step > peak.Step && now.GridDiversity < 0.5 * peak.GridDiversity)
+                return new Diagnosis("mode-collapse", now.Step,
+                    $"At step {now.Step} the fixed-noise samples are {now.GridDiversity / peak.GridDiversity:P0} as diverse as at step {peak.Step} (mean distance {now.GridDiversity:F3} against {peak.GridDiversity:F3}): different latents give ever more similar images, the mark of mode collapse.",
+                    CollapseRemedy);
+        }
+        return null;
+    }
+
+    private const string CollapseRemedy =
+        "Try a packed discriminator (--pack 2, PacGAN), minibatch standard deviation (--minibatch-stddev), feature matching (--feature-matching 1), a Wasserstein loss with gradient penalty (--recipe wgan-gp), or a lower learning rate for G.";
+
+    /// <summary>
+    /// Oscillation without progress: in the second half of the run G's loss swings widely (its 10–90 % range exceeds
+    /// its median magnitude) while the evaluations (three or more there) never beat the best FD of the first half by 5 %.
+    /// Needs evaluations (--eval-every) to tell progress.
+    /// </summary>
+    public static Diagnosis? Oscillation(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations)
+    {
+        var lines = metrics.Where(m => m.GLoss is { } g && double.IsFinite(g)).ToList();
+        if (lines.Count < MinimumLines || evaluations.Count < 4) return null;
+        var middle = lines[lines.Count / 2].Step;
+        var late = lines.Where(m => m.Step >= middle).Select(m => m.GLoss!.Value).Order().ToList();
+        var swing = late[(int)(0.9 * (late.Count - 1))] - late[(int)(0.1 * (late.Count - 1))];
+        var magnitude = Median(late.Select(Math.Abs));
+        var before = evaluations.Where(e => e.Step < middle).ToList();
+        var after = evaluations.Where(e => e.Step >= middle).ToList();
+        if (before.Count == 0 || after.Count < 3 || swing <= Math.Max(magnitude, 1e-6)) return null;
+        var (bestBefore, bestAfter) = (before.Min(e => e.Eval.Fd), after.Min(e => e.Eval.Fd));
+        if (bestAfter < 0.95 * bestBefore) return null;
+        return new Diagnosis("oscillation", middle,
+            $"Since step {middle} G's loss swings over {swing:F2} (its median size is {magnitude:F2}) and FD has not improved: best {bestAfter:F2} since then against {bestBefore:F2} before.",
+            "The two networks chase each other instead of converging: lower both learning rates or decay them (--schedule linear), use Adam β1 = 0.5 or 0 (--beta1), train D more per G step (--d-steps), or keep the moving average of G (--g-ema 0.999) and the best checkpoint (checkpoints/best.ckpt).");
+    }
+
+    private static IEnumerable<double> Losses(TrainingMetrics m) =>
+        new[] { m.DLoss, m.GLoss, m.Loss, m.Reconstruction, m.Kl }.OfType<double>();
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

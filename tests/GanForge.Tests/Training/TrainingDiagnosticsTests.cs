@@ -1,0 +1,86 @@
+using GanForge.Evaluation;
+using GanForge.Training;
+
+namespace GanForge.Tests.Training;
+
+public sealed class TrainingDiagnosticsTests
+{
+    private static TrainingMetrics Line(long step, double dLoss, double gLoss, double dReal, double dFake, double? diversity = null) =>
+        new(step, 0, dLoss, gLoss, dReal, dFake, 100, step, GridDiversity: diversity);
+
+    /// <summary>A healthy run: D(x) and D(G(z)) hover around ½, losses near their equilibrium.</summary>
+    private static List<TrainingMetrics> Healthy(int lines) =>
+        [.. Enumerable.Range(1, lines).Select(i => Line(10 * i, 1.3 + 0.05 * Math.Sin(i), 0.8 + 0.05 * Math.Cos(i), 0.55, 0.45))];
+
+    private static EvaluationRecord Evaluation(long step, double fd, int[]? histogram = null) =>
+        new(step, new MetricSet(1000, fd, 0.1, 0.01, null, null, 0.5, 0.5, 1, 0.5,
+            histogram is null ? null : new ClassStatistics(histogram, histogram.Count(h => h >= 10), 10, 0.1, null)));
+
+    [Fact]
+    public void A_healthy_trace_raises_nothing()
+    {
+        var evaluations = new[] { Evaluation(100, 40), Evaluation(200, 30), Evaluation(300, 25), Evaluation(400, 22) };
+        Assert.Empty(TrainingDiagnostics.Examine(Healthy(40), evaluations, classifierObjective: true));
+    }
+
+    [Fact]
+    public void Non_finite_losses_are_found_at_their_first_step()
+    {
+        var trace = Healthy(20);
+        trace[12] = trace[12] with { GLoss = double.NaN };
+        trace[15] = trace[15] with { DLoss = double.PositiveInfinity };
+        var diagnosis = TrainingDiagnostics.NonFinite(trace)!;
+        Assert.Equal(("non-finite", 130L), (diagnosis.Kind, diagnosis.Step));
+        Assert.Contains("--grad-clip-norm", diagnosis.Remedy);
+    }
+
+    [Fact]
+    public void A_winning_discriminator_is_dated_from_the_start_of_its_streak()
+    {
+        var trace = Healthy(30);
+        for (var i = 30; i < 50; i++) trace.Add(Line(10 * (i + 1), 0.01, 6 + i * 0.1, 0.99, 0.01));
+
+        var diagnosis = TrainingDiagnostics.DiscriminatorWins(trace, classifierObjective: true)!;
+
+        Assert.Equal(310, diagnosis.Step);
+        Assert.Contains("--real-label 0.9", diagnosis.Remedy);
+        // Raw critic scores (WGAN, hinge) are not probabilities: the detector stays quiet.
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(trace, classifierObjective: false));
+        // A confident D whose G loss did not explode is not yet a failure.
+        var calm = Healthy(30).Concat(Enumerable.Range(31, 20).Select(i => Line(10 * i, 0.05, 0.9, 0.99, 0.01))).ToList();
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(calm, classifierObjective: true));
+    }
+
+    [Fact]
+    public void Mode_collapse_shows_in_the_class_histogram_or_in_the_grid_diversity()
+    {
+        var concentrated = new[] { 10, 0, 0, 5, 700, 0, 0, 3, 0, 282 };
+        var fromHistogram = TrainingDiagnostics.ModeCollapse(Healthy(20), [Evaluation(100, 50, [.. Enumerable.Repeat(100, 10)]), Evaluation(200, 80, concentrated)])!;
+        Assert.Equal(200, fromHistogram.Step);
+        Assert.Contains("class 4 alone is 70", fromHistogram.Finding);
+        Assert.Null(TrainingDiagnostics.ModeCollapse(Healthy(20), [Evaluation(100, 50, [.. Enumerable.Repeat(100, 10)])]));
+
+        var shrinking = Healthy(20);
+        foreach (var (index, diversity) in new[] { (4, 0.40), (9, 0.45), (14, 0.30), (19, 0.15) }) shrinking[index] = shrinking[index] with { GridDiversity = diversity };
+        var fromGrid = TrainingDiagnostics.ModeCollapse(shrinking, [])!;
+        Assert.Equal((200L, "mode-collapse"), (fromGrid.Step, fromGrid.Kind));
+        Assert.Contains("are 33", fromGrid.Finding);
+        shrinking[19] = shrinking[19] with { GridDiversity = 0.35 };
+        Assert.Null(TrainingDiagnostics.ModeCollapse(shrinking, []));
+    }
+
+    [Fact]
+    public void Oscillation_needs_wide_swings_and_no_progress_in_fd()
+    {
+        var swinging = Healthy(20).Concat(Enumerable.Range(21, 20).Select(i => Line(10 * i, 1.3, i % 2 == 0 ? 0.2 : 3.5, 0.5, 0.5))).ToList();
+        var stuck = new[] { Evaluation(100, 30), Evaluation(250, 31), Evaluation(300, 33), Evaluation(400, 30.5) };
+
+        var diagnosis = TrainingDiagnostics.Oscillation(swinging, stuck)!;
+
+        Assert.Equal(210, diagnosis.Step);
+        var improving = new[] { Evaluation(100, 30), Evaluation(250, 27), Evaluation(300, 25), Evaluation(400, 22) };
+        Assert.Null(TrainingDiagnostics.Oscillation(swinging, improving));
+        Assert.Null(TrainingDiagnostics.Oscillation(Healthy(40), stuck));
+        Assert.Null(TrainingDiagnostics.Oscillation(swinging, [])); // no evaluations, no judgement of progress
+    }
+}
