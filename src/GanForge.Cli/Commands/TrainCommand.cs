@@ -128,6 +128,8 @@ internal static class TrainCommand
         Add("--eval-every", "Steps between evaluations (FD, KID, IS, precision/recall, … in metrics.jsonl; best FD kept as checkpoints/best.ckpt); 0 = off.",
             defaults.Output.EvalEvery, (c, v) => c with { Output = c.Output with { EvalEvery = v } });
         Add("--eval-count", "Samples per evaluation during training.", defaults.Output.EvalCount, (c, v) => c with { Output = c.Output with { EvalCount = v } });
+        Add("--tensorboard", "Also write TensorBoard event files (metrics, evaluations, grids) to RUN/tensorboard.", defaults.Output.Tensorboard,
+            (c, v) => c with { Output = c.Output with { Tensorboard = v } });
         Add("--keep-checkpoints", "How many of the newest checkpoints to keep.", defaults.Output.KeepCheckpoints,
             (c, v) => c with { Output = c.Output with { KeepCheckpoints = v } });
 

@@ -335,6 +335,9 @@ public sealed record OutputConfig
 
     /// <summary>Samples (and real test images) per evaluation during training.</summary>
     public int EvalCount { get; init; } = 10_000;
+
+    /// <summary>Also write the metrics, evaluations and sample grids as TensorBoard event files in RUN/tensorboard.</summary>
+    public bool Tensorboard { get; init; }
 }
 
 /// <summary>A configuration value or option is invalid. The message names the key or option.</summary>

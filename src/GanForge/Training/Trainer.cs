@@ -234,6 +234,7 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(CancellationToken cancel = default, ITrainingObserver? observer = null, long? stopAtStep = null)
     {
         observer ??= new NullObserver();
+        if (config.Output.Tensorboard) observer = new ObserverList(observer, new TensorboardObserver(Path.Combine(run.Path, TensorboardObserver.DirectoryName)));
         observer.OnStart(run, step, totalSteps);
         var stopAt = Math.Min(totalSteps, stopAtStep ?? totalSteps);
         var clock = Stopwatch.StartNew();

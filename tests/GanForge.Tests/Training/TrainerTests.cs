@@ -206,6 +206,22 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Tensorboard_event_files_hold_the_scalars_and_the_grids()
+    {
+        var tiny = TestData.TinyConfig(temp.Path, "mlp", steps: 4);
+        var config = tiny with { Output = tiny.Output with { Tensorboard = true, SampleEvery = 2 } };
+        using var trainer = Trainer.Start(config, Data(config));
+
+        var result = trainer.Run();
+
+        var events = Directory.GetFiles(Path.Combine(result.Run.Path, TensorboardObserver.DirectoryName), "events.out.tfevents.*", SearchOption.AllDirectories);
+        var bytes = File.ReadAllBytes(Assert.Single(events));
+        var text = System.Text.Encoding.Latin1.GetString(bytes);
+        foreach (var tag in new[] { "loss/d", "loss/g", "d_output/real", "samples/grid_diversity", "samples" }) Assert.Contains(tag, text);
+        Assert.Contains("PNG", text); // the grids, as PNG images
+    }
+
+    [Fact]
     public void Live_tensor_count_stays_flat_over_training_steps()
     {
         var config = TestData.TinyConfig(temp.Path, steps: 40);
