@@ -25,6 +25,7 @@ public static class GanForgeCli
             RecipesCommand.Create(),
             BenchCommand.Create(),
             DoctorCommand.Create(),
+            DashboardCommand.Create(),
         };
 
     /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>

@@ -137,6 +137,10 @@ internal static class TrainCommand
         var recipe = new Option<string?>("--recipe") { Description = "Start from a named recipe (see 'ganforge recipes'); options given on the command line override it." };
         recipe.AcceptOnlyFromAmong([.. Recipes.Names]);
         command.Add(recipe);
+        var dashboard = new Option<bool>("--dashboard") { Description = "Serve the live dashboard of the runs directory while training (http://127.0.0.1:PORT)." };
+        var dashboardPort = new Option<int>("--dashboard-port") { Description = "Port of --dashboard.", DefaultValueFactory = _ => DashboardCommand.DefaultPort };
+        command.Add(dashboard);
+        command.Add(dashboardPort);
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest checkpoint (other options are ignored)." };
         command.Add(configFile);
@@ -145,7 +149,10 @@ internal static class TrainCommand
 
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            if (parse.GetValue(resume) is { } runPath) return Train(() => Trainer.Resume(runPath, LoadData));
+            Func<RunDirectory, IAsyncDisposable?> serve = run => parse.GetValue(dashboard)
+                ? DashboardCommand.Start(Path.GetDirectoryName(run.Path)!, parse.GetValue(dashboardPort))
+                : null;
+            if (parse.GetValue(resume) is { } runPath) return Train(() => Trainer.Resume(runPath, LoadData), serve);
             if (parse.GetValue(configFile) is not null && parse.GetValue(recipe) is not null)
                 throw new ConfigException("--config and --recipe exclude each other: a config file already holds every setting.");
             var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file)
@@ -161,14 +168,14 @@ internal static class TrainCommand
                 Console.WriteLine(config.ToJson());
                 return 0;
             }
-            return Train(() => Trainer.Start(config, LoadData(config)));
+            return Train(() => Trainer.Start(config, LoadData(config)), serve);
         }));
         return command;
     }
 
     private static ITrainingSet LoadData(RunConfig config) => TrainingSets.Load(config, log: Console.WriteLine);
 
-    private static int Train(Func<Trainer> create)
+    private static int Train(Func<Trainer> create, Func<RunDirectory, IAsyncDisposable?> serve)
     {
         using var cancel = new CancellationTokenSource();
         // Ctrl-C (SIGINT) and SIGTERM: finish the step, write a checkpoint and a grid, then exit.
@@ -181,10 +188,12 @@ internal static class TrainCommand
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var trainer = create();
         Console.WriteLine($"Run directory: {trainer.RunDirectory.Path}");
+        var dashboard = serve(trainer.RunDirectory);
         var result = AnsiConsole.Profile.Capabilities.Interactive
             ? RunWithProgressBar(trainer, cancel.Token)
             : trainer.Run(cancel.Token, new LineObserver());
         Summarise(result);
+        dashboard?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return result.Diverged ? 1 : result.Interrupted ? CliErrors.Interrupted : 0;
     }
 
