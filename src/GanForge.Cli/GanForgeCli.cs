@@ -26,6 +26,7 @@ public static class GanForgeCli
             BenchCommand.Create(),
             DoctorCommand.Create(),
             DashboardCommand.Create(),
+            ReportCommand.Create(),
         };
 
     /// <summary>Parses and runs; Ctrl-C is handled by the train command itself (it checkpoints before exiting).</summary>

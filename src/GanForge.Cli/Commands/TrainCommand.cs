@@ -220,6 +220,7 @@ internal static class TrainCommand
             Console.WriteLine($"  last: {Losses(m, ", ")}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
         Console.WriteLine($"  samples:    {result.LastSampleGrid}");
         Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
+        if (result.Report is { } report) Console.WriteLine($"  report:     {report}");
         if (result.Best is { } best)
             Console.WriteLine($"  best FD {best.Eval.Fd:F2} at step {best.Step}: {result.Run.BestCheckpointPath}");
         foreach (var diagnosis in result.Diagnoses ?? []) Console.WriteLine($"  warning: {diagnosis}");

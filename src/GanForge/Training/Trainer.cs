@@ -31,8 +31,9 @@ public interface ITrainingObserver
 /// <param name="Best">The evaluation with the lowest FD so far (its checkpoint is checkpoints/best.ckpt), or null without evaluations.</param>
 /// <param name="Diagnoses">The failures recognised while training, in the order they were found.</param>
 /// <param name="Diverged">The losses became NaN or infinite: training stopped without checkpointing the broken weights.</param>
+/// <param name="Report">The run's report.html (with progress.gif beside it), written as every call to Run ends.</param>
 public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics,
-    EvaluationRecord? Best = null, IReadOnlyList<Diagnosis>? Diagnoses = null, bool Diverged = false);
+    EvaluationRecord? Best = null, IReadOnlyList<Diagnosis>? Diagnoses = null, bool Diverged = false, string? Report = null);
 
 /// <summary>
 /// The one training loop. Each step of a GAN runs the discriminator phase (d_steps_per_g_step times, each on a
@@ -324,7 +325,8 @@ public sealed class Trainer : IDisposable
             lastGrid = SaveSampleGrid();
             observer.OnSampleGrid(step, lastGrid);
         }
-        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics, best, diagnoses, diverged);
+        var report = RunReport.Write(run);
+        return new TrainingResult(run, step, totalSteps, step < totalSteps, lastCheckpoint, lastGrid, lastMetrics, best, diagnoses, diverged, report);
     }
 
     /// <summary>Seed offset of the evaluation latents: the same samples at every evaluation, drawn apart from the training stream.</summary>

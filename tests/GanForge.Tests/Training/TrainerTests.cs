@@ -84,6 +84,16 @@ public sealed class TrainerTests : IDisposable
         Assert.True(File.Exists(run.SamplePath(2)) && File.Exists(run.SamplePath(4)));
         Assert.Equal([4L], run.CheckpointSteps()); // pruned to the newest one
         Assert.False(result.Interrupted);
+        Assert.All(metrics.Where(m => m.Step % 2 == 0), m => Assert.True(m.GridDiversity > 0)); // logged with each grid
+        Assert.Equal(Path.Combine(run.Path, RunReport.HtmlFile), result.Report);
+        var html = File.ReadAllText(result.Report!);
+        Assert.Contains("data:image/gif;base64,", html); // the animation, embedded
+        Assert.Contains("alt=\"losses\"", html);
+        Assert.True(File.Exists(Path.Combine(run.Path, "report", "losses.png")));
+        var gif = File.ReadAllBytes(Path.Combine(run.Path, RunReport.GifFile));
+        Assert.Equal("GIF89a"u8.ToArray(), gif[..6]);
+        var frames = Enumerable.Range(0, gif.Length - 2).Count(i => gif[i] == 0x21 && gif[i + 1] == 0xF9 && gif[i + 2] == 0x04);
+        Assert.Equal(2, frames); // one graphic-control block per grid: steps 2 and 4
 
         var next = Trainer.Start(config, Data(config));
         Assert.EndsWith("00001-mnist-embedded-dcgan28", next.RunDirectory.Path);
