@@ -14,8 +14,8 @@ public sealed record Diagnosis(string Kind, long Step, string Finding, string Re
 /// </summary>
 public static class TrainingDiagnostics
 {
-    /// <summary>Metrics lines a detector needs before it judges a trend.</summary>
-    public const int MinimumLines = 10;
+    /// <summary>Metrics lines a detector needs before it judges a trend (200 steps at the default logging).</summary>
+    public const int MinimumLines = 20;
 
     /// <summary>Every detector's finding on a run; classifier objectives report D's outputs as probabilities.</summary>
     public static IReadOnlyList<Diagnosis> Examine(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations, bool classifierObjective) =>
@@ -30,10 +30,13 @@ public static class TrainingDiagnostics
             "Lower the learning rates (--lr-g, --lr-d), clip gradients (--grad-clip-norm 10), or add a gradient penalty (--gp 10 or --r1 1); then resume from the last good checkpoint or start again.");
     }
 
+    /// <summary>Mean D(x) − D(G(z)) above which D tells real from fake too well: healthy runs stay near 0 (measured: at most 0.09).</summary>
+    public const double WinningGap = 0.6;
+
     /// <summary>
-    /// The discriminator wins outright: over the last fifth of the run (at least 5 lines) mean D(x) > 0.95 and mean
-    /// D(G(z)) &lt; 0.05, while G's loss has grown to three times its early level. Classifier objectives only, whose
-    /// D outputs are probabilities.
+    /// The discriminator wins: over the last fifth of the run (at least 5 lines) mean D(x) − mean D(G(z)) exceeds
+    /// <see cref="WinningGap"/>, dated from where the current stretch of a gap above ½ began. Classifier objectives
+    /// only, whose D outputs are probabilities.
     /// </summary>
     public static Diagnosis? DiscriminatorWins(IReadOnlyList<TrainingMetrics> metrics, bool classifierObjective)
     {
@@ -41,14 +44,13 @@ public static class TrainingDiagnostics
         if (!classifierObjective || lines.Count < MinimumLines) return null;
         var window = lines.TakeLast(Math.Max(5, lines.Count / 5)).ToList();
         var (real, fake) = (window.Average(m => m.DReal!.Value), window.Average(m => m.DFake!.Value));
-        var early = Median(lines.Take(Math.Max(3, lines.Count / 4)).Select(m => m.GLoss!.Value));
-        var late = window.Average(m => m.GLoss!.Value);
-        if (real <= 0.95 || fake >= 0.05 || late < 3 * Math.Max(early, 0.5)) return null;
-        // From where the current streak of a confident D began.
+        if (real - fake <= WinningGap) return null;
         var start = lines.Count - 1;
-        while (start > 0 && lines[start - 1].DReal > 0.9 && lines[start - 1].DFake < 0.1) start--;
+        while (start > 0 && lines[start - 1].DReal - lines[start - 1].DFake > 0.5) start--;
+        var early = Median(lines.Take(Math.Max(3, lines.Count / 10)).Select(m => m.GLoss!.Value));
+        var late = window.Average(m => m.GLoss!.Value);
         return new Diagnosis("discriminator-wins", lines[start].Step,
-            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2}, D(G(z)) ≈ {fake:F2}, and G's loss rose from {early:F2} to {late:F2}; a D this sure gives G almost no gradient.",
+            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2} against D(G(z)) ≈ {fake:F2} (G's loss {early:F2} at first, {late:F2} now); a D this sure gives G little to learn from.",
             "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
     }
 
