@@ -290,7 +290,7 @@ public sealed class Trainer : IDisposable
                 run.AppendMetrics(lastMetrics);
                 observer.OnMetrics(lastMetrics);
                 history.Add(lastMetrics);
-                Report(TrainingDiagnostics.NonFinite(history));
+                Report(TrainingDiagnostics.NonFinite([lastMetrics])); // earlier lines were checked as they came
                 if (diverged) break;
                 // A trend detector reads the whole history: every tenth line is often enough.
                 if (history.Count % 10 == 0) Report(TrainingDiagnostics.DiscriminatorWins(history, classifier));
