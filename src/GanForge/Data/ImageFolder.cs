@@ -25,7 +25,7 @@ public sealed record ImageFolderManifest(string Source, int Images, int Channels
 /// A folder of image files (PNG, JPEG, BMP, WebP, GIF; anything SkiaSharp decodes), searched recursively, like
 /// torchvision's ImageFolder: when every image sits in a first-level sub-folder and there are at least two,
 /// the sub-folder names are the class labels (ordinal order). Each image is centre-cropped to a square and
-/// resized with a high-quality (mipmapped cubic) filter, once: the result is cached as IDX files in the data cache
+/// resized with a mipmapped (trilinear) filter, which averages properly when shrinking, once: the result is cached as IDX files in the data cache
 /// under a key of the files' paths, sizes, modification times and the options, so later runs do not decode again
 /// and any changed file invalidates the cache. Files that cannot be decoded are skipped, counted and listed.
 /// </summary>
@@ -153,10 +153,9 @@ public static class ImageFolder
         using var square = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (var canvas = new SKCanvas(square))
         using (var image = SKImage.FromBitmap(bitmap))
-        using (var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true })
         {
             canvas.Clear(SKColors.Black);
-            canvas.DrawImage(image, crop, SKRect.Create(size, size), paint);
+            canvas.DrawImage(image, crop, SKRect.Create(size, size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
 
         var plane = size * size;

@@ -8,7 +8,7 @@ namespace GanForge.Training;
 
 /// <summary>
 /// The report of a run, for sending to a colleague: <c>report.html</c> (one self-contained file: charts, the final
-/// grid and the training animation embedded), the charts as PNGs in <c>report/</c>, and <c>progress.gif</c>, the
+/// grid and the training animation embedded), the charts as PNGs (ScottPlot) in <c>report/</c>, and <c>progress.gif</c>, the
 /// fixed-noise grids through training — the classic "watch it learn" animation.
 /// </summary>
 public static class RunReport
@@ -40,32 +40,49 @@ public static class RunReport
         return path;
     }
 
+    /// <summary>One line of a chart: its legend and its (step, value) points, non-finite values left out.</summary>
+    private sealed record Series(string Name, double[] Steps, double[] Values);
+
     private static List<(string Name, byte[] Png)> Charts(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations)
     {
-        List<(double, double)> Points(Func<TrainingMetrics, double?> value) =>
-            [.. metrics.Where(m => value(m) is not null).Select(m => ((double)m.Step, value(m)!.Value))];
-        ChartSeries? Series(string name, int colour, Func<TrainingMetrics, double?> value) =>
-            Points(value) is { Count: > 0 } points ? new ChartSeries(name, LineChart.Palette[colour], points) : null;
+        static Series? Make<T>(string name, IEnumerable<T> rows, Func<T, long> step, Func<T, double?> value)
+        {
+            var points = rows.Select(r => (Step: step(r), Value: value(r))).Where(p => p.Value is { } v && double.IsFinite(v)).ToList();
+            return points.Count == 0 ? null : new Series(name, [.. points.Select(p => (double)p.Step)], [.. points.Select(p => p.Value!.Value)]);
+        }
+        Series? Line(string name, Func<TrainingMetrics, double?> value) => Make(name, metrics, m => m.Step, value);
+        Series? Eval(string name, Func<MetricSet, double> value) => Make(name, evaluations, e => e.Step, e => value(e.Eval));
         var charts = new List<(string, byte[])>();
-        void Add(string file, string title, params ChartSeries?[] series)
+        void Add(string file, string title, params Series?[] series)
         {
-            var present = series.OfType<ChartSeries>().ToList();
-            if (present.Count > 0) charts.Add((file, LineChart.Png(title, present)));
+            var present = series.OfType<Series>().ToList();
+            if (present.Count > 0) charts.Add((file, Chart(title, present)));
         }
-        Add("losses", "Losses", Series("D", 0, m => m.DLoss), Series("G", 1, m => m.GLoss), Series("loss", 2, m => m.Loss),
-            Series("reconstruction", 3, m => m.Reconstruction), Series("KL", 4, m => m.Kl));
-        Add("d_outputs", "Mean D(x) and D(G(z))", Series("D(x)", 0, m => m.DReal), Series("D(G(z))", 1, m => m.DFake));
-        Add("grid_diversity", "Diversity of the fixed-noise grid", Series("diversity", 2, m => m.GridDiversity));
-        Add("speed", "Images per second", Series("img/s", 5, m => m.ImagesPerSecond));
-        if (evaluations.Count > 0)
-        {
-            ChartSeries Eval(string name, int colour, Func<MetricSet, double> value) =>
-                new(name, LineChart.Palette[colour], [.. evaluations.Select(e => ((double)e.Step, value(e.Eval)))]);
-            Add("fd", "Evaluation: FD", Eval("FD", 0, m => m.Fd));
-            Add("precision_recall", "Evaluation: precision, recall, coverage", Eval("precision", 0, m => m.Precision), Eval("recall", 1, m => m.Recall),
-                Eval("coverage", 2, m => m.Coverage));
-        }
+        Add("losses", "Losses", Line("D", m => m.DLoss), Line("G", m => m.GLoss), Line("loss", m => m.Loss),
+            Line("reconstruction", m => m.Reconstruction), Line("KL", m => m.Kl));
+        Add("d_outputs", "Mean D(x) and D(G(z))", Line("D(x)", m => m.DReal), Line("D(G(z))", m => m.DFake));
+        Add("grid_diversity", "Diversity of the fixed-noise grid", Line("diversity", m => m.GridDiversity));
+        Add("speed", "Images per second", Line("img/s", m => m.ImagesPerSecond));
+        Add("fd", "Evaluation: FD", Eval("FD", m => m.Fd));
+        Add("precision_recall", "Evaluation: precision, recall, coverage", Eval("precision", m => m.Precision), Eval("recall", m => m.Recall),
+            Eval("coverage", m => m.Coverage));
         return charts;
+    }
+
+    /// <summary>A line chart (ScottPlot) of step against value, as PNG bytes.</summary>
+    private static byte[] Chart(string title, List<Series> series)
+    {
+        var plot = new ScottPlot.Plot();
+        plot.Title(title);
+        plot.XLabel("step");
+        foreach (var s in series)
+        {
+            var line = plot.Add.ScatterLine(s.Steps, s.Values);
+            line.LegendText = s.Name;
+            line.LineWidth = 1.5f;
+        }
+        if (series.Count > 1) plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        return plot.GetImageBytes(720, 320, ScottPlot.ImageFormat.Png);
     }
 
     /// <summary>The grids as GIF frames, grey when every grid is grey; grids of another size than the last are left out.</summary>
