@@ -132,7 +132,7 @@ internal static class EvalCommand
     private static void Print(List<(string Label, EvaluationReport Report)> reports)
     {
         var first = reports[0].Report;
-        foreach (var (label, report) in reports) Console.WriteLine($"Samples:   {report.Source}");
+        foreach (var (_, report) in reports) Console.WriteLine($"Samples:   {report.Source}");
         Console.WriteLine($"Reference: {first.Dataset} {first.Reference}, {first.ReferenceCount} images");
         Console.WriteLine($"Embedding: {first.Embedding}");
         var sets = reports.Select(r => r.Report.Samples).ToList();
