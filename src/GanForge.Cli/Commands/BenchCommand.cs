@@ -64,15 +64,16 @@ internal static class BenchCommand
         datasets.AcceptOnlyFromAmong([.. ToyMixture.Names]);
         var seeds = new Option<int>("--seeds") { Description = "Runs per dataset (seeds F..F+N−1).", DefaultValueFactory = _ => 10 };
         var firstSeed = new Option<int>("--first-seed") { Description = "F, the first seed (to split the seeds over several processes).", DefaultValueFactory = _ => 0 };
-        var recipe = new Option<string>("--recipe") { Description = "Recipe to train with.", DefaultValueFactory = _ => "pacgan-toy" };
+        var recipe = new Option<string>("--recipe") { Description = "Recipe to train with.", DefaultValueFactory = _ => "pacgan-toy-r1" };
         recipe.AcceptOnlyFromAmong([.. Recipes.Names]);
         var configFile = new Option<string?>("--config") { Description = "A config JSON file instead of the recipe." };
         var steps = new Option<long?>("--steps") { Description = "Override the number of training steps." };
+        var threads = new Option<int?>("--threads") { Description = "Override libtorch threads per run (1 when running two processes side by side)." };
         var runs = new Option<string>("--runs") { Description = "Folder for the runs and the summary JSON.", DefaultValueFactory = _ => "runs/bench-modes" };
         var command = new Command("modes",
             "2-D mode-collapse benchmark (PacGAN §5.1): train on ring8 / grid25 per seed, count modes captured and high-quality samples in 2,500 draws.")
         {
-            datasets, seeds, firstSeed, recipe, configFile, steps, runs,
+            datasets, seeds, firstSeed, recipe, configFile, steps, threads, runs,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -80,6 +81,7 @@ internal static class BenchCommand
             if (n <= 0) throw new ArgumentException($"--seeds is {n}; expected a positive number.");
             var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file) : Recipes.Get(parse.GetValue(recipe)!).Config;
             if (parse.GetValue(steps) is { } s) config = config with { Training = config.Training with { Steps = s } };
+            if (parse.GetValue(threads) is { } t) config = config with { Training = config.Training with { Threads = t } };
             var folder = parse.GetValue(runs)!;
             config = config with { Output = config.Output with { RunsDir = folder } };
             var summaries = new List<ModeBenchmarkSummary>();

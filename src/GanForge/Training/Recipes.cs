@@ -112,8 +112,8 @@ public static class Recipes
         new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
             "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Toy),
-        new("pacgan-toy-r1", "pacgan-toy trained 5× longer at half the rate with an R1 penalty: 50,000 steps of Adam 5e-4 decaying linearly to 0, R1 γ = 0.1",
-            "Lin et al. 2018 setting; R1: Mescheder et al. 2018; schedule tuned here for grid25 (README)",
+        new("pacgan-toy-r1", "pacgan-toy trained 5× longer at half the rate with an R1 penalty: 50,000 steps of Adam 5e-4 decaying linearly to 0, R1 γ = 0.1; all modes with ≥ 95 % high-quality samples in ≥ 9 of 10 seeds on ring8 and grid25",
+            "Lin et al. 2018 setting; R1: Mescheder et al. 2018; schedule tuned here (README: Mode collapse)",
             Toy with
             {
                 Objective = Toy.Objective with { R1Gamma = 0.1 },

@@ -190,10 +190,13 @@ public sealed class CliTests : IDisposable
     public void Mode_benchmark_trains_each_seed_and_writes_a_summary_and_plots()
     {
         var runs = temp.File("bench");
-        var (exit, output, error) = Run("bench", "modes", "--dataset", "ring8", "--seeds", "2", "--steps", "3", "--runs", runs);
+        var (exit, output, error) = Run("bench", "modes", "--dataset", "ring8", "--seeds", "2", "--steps", "3", "--threads", "1", "--runs", runs);
         Assert.True(exit == 0, error);
         Assert.Contains("ring8 seed 1:", output);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(runs, "modes-benchmark.json")));
+        var config = summary.RootElement.GetProperty("config");
+        Assert.Equal(0.1, config.GetProperty("objective").GetProperty("r1_gamma").GetDouble()); // the default recipe is pacgan-toy-r1
+        Assert.Equal(1, config.GetProperty("training").GetProperty("threads").GetInt32());
         var ring = summary.RootElement.GetProperty("summaries")[0];
         Assert.Equal(2, ring.GetProperty("seeds").GetInt32());
         Assert.Equal(8, ring.GetProperty("mode_count").GetInt32());
