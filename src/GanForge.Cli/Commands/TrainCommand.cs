@@ -50,7 +50,7 @@ internal static class TrainCommand
         AddOptional<int>("--ndf", "Discriminator width (default: the model's own).", (c, v) => c with { Model = c.Model with { Ndf = v } });
         Add("--g-activation", "Generator activation: relu (DCGAN paper) or leaky-relu (TensorFlow tutorial).", defaults.Model.GeneratorActivation,
             (c, v) => c with { Model = c.Model with { GeneratorActivation = v } }, ["relu", "leaky-relu"]);
-        AddOptional<double>("--d-dropout", "Dropout in the dcgan28 discriminators (default: the model's own, dcgan28 0.3, dcgan28-small 0).",
+        AddOptional<double>("--d-dropout", "Dropout in D's hidden layers (default: the model's own, dcgan28 0.3, others 0).",
             (c, v) => c with { Model = c.Model with { DiscriminatorDropout = v } });
         Add("--spectral-norm", "Spectral normalisation in every D layer (Miyato et al. 2018).", defaults.Model.SpectralNorm,
             (c, v) => c with { Model = c.Model with { SpectralNorm = v } });

@@ -50,8 +50,8 @@ public sealed class Dcgan64Generator : Module<Tensor, Tensor>
 
 /// <summary>
 /// The 64×64 discriminator of the DCGAN paper as in pytorch/examples: four Conv(4, s2, p1) halving the size
-/// with LeakyReLU 0.2 (normalisation on all but the first: BatchNorm in the paper), then Conv(4, s1, p0) to
-/// one logit per image.
+/// with LeakyReLU 0.2 (normalisation on all but the first: BatchNorm in the paper; optional dropout after the
+/// last), then Conv(4, s1, p0) to one logit per image.
 /// </summary>
 public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>, IFeatureDiscriminator
 {
@@ -62,6 +62,7 @@ public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>, IFeatureDiscr
     private readonly Module<Tensor, Tensor> norm3;
     private readonly Module<Tensor, Tensor> conv4;
     private readonly Module<Tensor, Tensor> norm4;
+    private readonly FastDropout drop;
     private readonly MinibatchStdDev? stddev;
     private readonly Module<Tensor, Tensor> head;
     private readonly LeakyReLU act;
@@ -77,6 +78,7 @@ public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>, IFeatureDiscr
         norm3 = Layers.Normalization2d(options.Norm, 4 * ndf);
         conv4 = Layers.Conv2d(4 * ndf, 8 * ndf, 4, stride: 2, padding: 1, spectral, bias: false);
         norm4 = Layers.Normalization2d(options.Norm, 8 * ndf);
+        drop = new FastDropout(options.Dropout);
         if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
         headChannels = 8 * ndf + (options.MinibatchStdDev ? 1 : 0);
         head = Layers.Conv2d(headChannels, 1, 4, stride: 1, padding: 0, spectral, bias: false);
@@ -91,7 +93,7 @@ public sealed class Dcgan64Discriminator : Module<Tensor, Tensor>, IFeatureDiscr
         var h = act.call(conv1.call(x));                 // (B, ndf, 32, 32)
         h = act.call(norm2.call(conv2.call(h)));         // (B, 2ndf, 16, 16)
         h = act.call(norm3.call(conv3.call(h)));         // (B, 4ndf, 8, 8)
-        h = act.call(norm4.call(conv4.call(h)));         // (B, 8ndf, 4, 4)
+        h = drop.call(act.call(norm4.call(conv4.call(h)))); // (B, 8ndf, 4, 4)
         if (stddev is not null) h = stddev.call(h);      // (B, 8ndf + 1, 4, 4)
         return h.flatten(1);                             // (B, FeatureCount)
     }

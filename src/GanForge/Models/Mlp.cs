@@ -37,6 +37,7 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
     private readonly Module<Tensor, Tensor> fc1;
     private readonly Module<Tensor, Tensor> norm1;
     private readonly LeakyReLU act1;
+    private readonly FastDropout drop;
     private readonly MinibatchStdDev? stddev;
     private readonly Module<Tensor, Tensor> fc2;
 
@@ -45,6 +46,7 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
         fc1 = Layers.Linear(options.InputChannels(shape) * shape.Height * shape.Width, hidden, options.Spectral);
         norm1 = Layers.Normalization1d(options.Norm, hidden);
         act1 = LeakyReLU(0.2);
+        drop = new FastDropout(options.Dropout);
         if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
         FeatureCount = hidden + (options.MinibatchStdDev ? 1 : 0);
         fc2 = Layers.Linear(FeatureCount, 1, options.Spectral);
@@ -55,7 +57,7 @@ public sealed class MlpDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
 
     public Tensor Features(Tensor x)
     {
-        var h = act1.call(norm1.call(fc1.call(x.flatten(1)))); // (B, hidden)
+        var h = drop.call(act1.call(norm1.call(fc1.call(x.flatten(1))))); // (B, hidden)
         return stddev is null ? h : stddev.call(h);            // (B, hidden [+1])
     }
 

@@ -26,7 +26,7 @@ public sealed class ToyGenerator : Module<Tensor, Tensor>
     public override Tensor forward(Tensor z) => layers.call(z); // (B, 2)
 }
 
-/// <summary>Discriminator for 2-D points: two LeakyReLU layers of <c>hidden</c> units, then one logit; reads packed or label-extended inputs.</summary>
+/// <summary>Discriminator for 2-D points: two LeakyReLU layers of <c>hidden</c> units (optional dropout after each), then one logit; reads packed or label-extended inputs.</summary>
 public sealed class ToyDiscriminator : Module<Tensor, Tensor>, IFeatureDiscriminator
 {
     private readonly Module<Tensor, Tensor> fc1;
@@ -34,6 +34,7 @@ public sealed class ToyDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
     private readonly Module<Tensor, Tensor> fc2;
     private readonly Module<Tensor, Tensor> norm2;
     private readonly LeakyReLU act;
+    private readonly FastDropout drop;
     private readonly MinibatchStdDev? stddev;
     private readonly Module<Tensor, Tensor> head;
 
@@ -44,6 +45,7 @@ public sealed class ToyDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
         fc2 = Layers.Linear(hidden, hidden, options.Spectral);
         norm2 = Layers.Normalization1d(options.Norm, hidden);
         act = LeakyReLU(0.2);
+        drop = new FastDropout(options.Dropout);
         if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
         FeatureCount = hidden + (options.MinibatchStdDev ? 1 : 0);
         head = Layers.Linear(FeatureCount, 1, options.Spectral);
@@ -54,8 +56,8 @@ public sealed class ToyDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrimin
 
     public Tensor Features(Tensor x)
     {
-        var h = act.call(norm1.call(fc1.call(x.flatten(1))));   // (B, hidden)
-        h = act.call(norm2.call(fc2.call(h)));                   // (B, hidden)
+        var h = drop.call(act.call(norm1.call(fc1.call(x.flatten(1))))); // (B, hidden)
+        h = drop.call(act.call(norm2.call(fc2.call(h))));                 // (B, hidden)
         return stddev is null ? h : stddev.call(h);              // (B, hidden [+1])
     }
 

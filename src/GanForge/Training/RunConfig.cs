@@ -159,7 +159,7 @@ public sealed record ModelConfig
     /// <summary>Discriminator width (channels of its first layer, or hidden units for mlp); null = the model's own.</summary>
     public int? Ndf { get; init; }
 
-    /// <summary>Dropout after each convolution of the dcgan28 discriminators; null = the model's own (dcgan28: 0.3 as in TensorFlow's tutorial, dcgan28-small: none).</summary>
+    /// <summary>Dropout in D: after each convolution of dcgan28, after the last of dcgan32 / dcgan64, after each hidden layer of the MLPs; null = the model's own (dcgan28: 0.3 as in TensorFlow's tutorial, others none).</summary>
     public double? DiscriminatorDropout { get; init; }
 
     /// <summary><c>relu</c> (DCGAN paper) or <c>leaky-relu</c> (slope 0.3, Keras' default, as in TensorFlow's DCGAN tutorial).</summary>

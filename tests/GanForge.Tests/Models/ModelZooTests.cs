@@ -64,12 +64,20 @@ public sealed class ModelZooTests
     [InlineData("dcgan28-small", null, false)]
     [InlineData("dcgan28", 0.0, false)]
     [InlineData("dcgan28-small", 0.5, true)]
+    [InlineData("dcgan32", 0.5, true)]
+    [InlineData("dcgan64", null, false)]
+    [InlineData("dcgan64", 0.5, true)]
+    [InlineData("mlp", 0.5, true)]
+    [InlineData("mlp-toy", 0.5, true)]
     public void Discriminator_dropout_defaults_to_the_models_own(string name, double? dropout, bool stochastic)
     {
         using var scope = NewDisposeScope();
-        using var d = (Module<Tensor, Tensor>)ModelZoo.CreateDiscriminator(new ModelConfig { Name = name, DiscriminatorDropout = dropout }, new ImageShape(1, 28, 28));
+        var spec = ModelZoo.Require(name);
+        var size = spec.ImageSize ?? 28;
+        var shape = spec.ForPoints ? new ImageShape(2, 1, 1) : new ImageShape(1, size, size);
+        using var d = (Module<Tensor, Tensor>)ModelZoo.CreateDiscriminator(new ModelConfig { Name = name, DiscriminatorDropout = dropout }, shape);
         d.train();
-        var x = randn(4, 1, 28, 28);
+        var x = randn(4, shape.Channels, shape.Height, shape.Width);
         Assert.Equal(stochastic, !TensorAssert.Same(d.call(x), d.call(x)));
     }
 
