@@ -21,8 +21,7 @@ internal static class DoctorCommand
             var metrics = run.ReadMetrics();
             var evaluations = run.ReadEvaluations();
             if (metrics.Count == 0) throw new ConfigException($"Run '{run.Path}' has no metrics yet (metrics.jsonl is empty or missing).");
-            var classifier = !config.Objective.IsAutoencoder && ObjectiveFactory.Create(config.Objective).IsClassifier;
-            var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, classifier);
+            var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, ObjectiveFactory.IsClassifier(config.Objective));
             Console.WriteLine($"{run.Path}: {metrics[^1].Step} steps, {metrics.Count} metrics lines, {evaluations.Count} evaluations, objective {config.Objective.Name}.");
             if (diagnoses.Count == 0)
             {

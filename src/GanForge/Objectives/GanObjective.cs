@@ -198,6 +198,9 @@ public static class ObjectiveFactory
         _ => throw new ConfigException($"objective.name '{config.Name}' is not a known objective; expected one of {string.Join(", ", Names)}."),
     };
 
+    /// <summary>Whether the objective's D is a real/fake classifier, so metrics.jsonl reports its outputs as probabilities (false for critics and autoencoders).</summary>
+    public static bool IsClassifier(ObjectiveConfig config) => !config.IsAutoencoder && Create(config).IsClassifier;
+
     /// <summary>Checks the objective's settings and their combination with the model, naming the offending key.</summary>
     public static void Validate(RunConfig run)
     {
