@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.Runtime;

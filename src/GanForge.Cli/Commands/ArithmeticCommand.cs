@@ -3,6 +3,7 @@ using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Sampling;
+using GanForge.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -51,7 +52,7 @@ internal static class ArithmeticCommand
                 if (predicted is not null) return predicted;
                 var dataset = generator.Header.Config.Data.Dataset;
                 using var evaluator = Evaluator.ForDataset(dataset, new EvaluationOptions { Count = 10 }, log: line => Console.Error.WriteLine(line),
-                    folder: TrainingSets.FolderOptions(generator.Header.Config));
+                    folder: RunData.FolderOptions(generator.Header.Config));
                 if (evaluator.Embedding.ClassCount == 0) throw new ArgumentException($"class:K needs a labelled dataset; '{dataset}' has no classifier.");
                 using var set = evaluator.Embedding.EmbedAll(count, (start, length) => Render(latents.narrow(0, start, length)));
                 return predicted = set.PredictedClasses()!;

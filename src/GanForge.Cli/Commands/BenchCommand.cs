@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using GanForge.Benchmarks;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
 using GanForge.Training;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GanForge.Configuration;
 using GanForge.Objectives;
 using GanForge.Training;
 

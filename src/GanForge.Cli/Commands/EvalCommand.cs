@@ -4,6 +4,7 @@ using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Runtime;
 using GanForge.Sampling;
+using GanForge.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -55,7 +56,7 @@ internal static class EvalCommand
                 using var scope = NewDisposeScope();
                 // Sample files are read before the evaluator is prepared, which may train a network: a bad file fails at once.
                 var files = samplePaths.Select(path => ReadSamples(path, n)).ToList();
-                var folder = generators.Count > 0 ? TrainingSets.FolderOptions(generators[0].Header.Config) : null;
+                var folder = generators.Count > 0 ? RunData.FolderOptions(generators[0].Header.Config) : null;
                 using var evaluator = Evaluator.ForDataset(dataset, options, log: line => Console.Error.WriteLine(line), folder: folder);
                 var baselines = !parse.GetValue(noBaselines);
                 var reports = new List<(string Label, EvaluationReport Report)>();

@@ -4,6 +4,7 @@ using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Sampling;
+using GanForge.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
 
@@ -74,7 +75,7 @@ internal static class InpaintCommand
     private static void Report(Tensor images, Tensor holes, InpaintingResult result, ImageDataset test, Inpainter inpainter, string? jsonPath, bool poisson)
     {
         var hole = 1 - holes;
-        var train = DatasetLoader.Load(inpainter.Header.Config.Data.Dataset, DataSplit.Train, folder: TrainingSets.FolderOptions(inpainter.Header.Config));
+        var train = DatasetLoader.Load(inpainter.Header.Config.Data.Dataset, DataSplit.Train, folder: RunData.FolderOptions(inpainter.Header.Config));
         var rows = new List<(string Method, double Psnr, double Ssim)>
         {
             (Prior(inpainter) + (poisson ? ", Poisson-blended" : " (Yeh et al.)"), ImageSimilarity.Psnr(result.Blended, images, hole), ImageSimilarity.Ssim(result.Blended, images, hole)),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Training;
 using Spectre.Console;
@@ -173,7 +174,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static ITrainingSet LoadData(RunConfig config) => TrainingSets.Load(config, log: Console.WriteLine);
+    private static ITrainingSet LoadData(RunConfig config) => RunData.Load(config, log: Console.WriteLine);
 
     private static int Train(Func<Trainer> create, Func<RunDirectory, IAsyncDisposable?> serve)
     {

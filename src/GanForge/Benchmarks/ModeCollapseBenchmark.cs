@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
 using GanForge.Models;

@@ -51,12 +51,4 @@ public static class TrainingSets
 {
     public static ITrainingSet Load(string reference, DataSplit split = DataSplit.Train, DataCache? cache = null, ImageFolderOptions? folder = null, Action<string>? log = null) =>
         ToyMixture.TryGet(reference) ?? (ITrainingSet)DatasetLoader.Load(reference, split, cache, folder, log);
-
-    /// <summary>A run's training data, with an image folder decoded as its config says.</summary>
-    public static ITrainingSet Load(Training.RunConfig config, DataCache? cache = null, Action<string>? log = null) =>
-        Load(config.Data.Dataset, DataSplit.Train, cache, FolderOptions(config), log);
-
-    /// <summary>How a run decodes an image folder: data.image_size, else the model's size, else 64; data.channels.</summary>
-    public static ImageFolderOptions FolderOptions(Training.RunConfig config) =>
-        new(config.Data.ImageSize ?? Models.ModelZoo.Require(config.Model.Name).ImageSize ?? ImageFolderOptions.DefaultSize, config.Data.Channels);
 }

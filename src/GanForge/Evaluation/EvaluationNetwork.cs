@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
 using GanForge.Runtime;
-using GanForge.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

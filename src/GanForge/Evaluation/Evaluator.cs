@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GanForge.Data;
-using GanForge.Training;
 using static TorchSharp.torch;
 
 namespace GanForge.Evaluation;

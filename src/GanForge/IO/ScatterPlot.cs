@@ -35,10 +35,10 @@ public static class ScatterPlot
         AtomicFile.Write(path, stream => data.SaveTo(stream));
     }
 
-    /// <summary>A preview of generated samples: a scatter plot for 2-D points (B, 2), an image grid otherwise.</summary>
-    public static void SavePreview(Tensor samples, string dataset, string path, int columns)
+    /// <summary>A preview of generated samples: a scatter plot for 2-D points (B, 2) with the mixture's centres when known, an image grid otherwise.</summary>
+    public static void SavePreview(Tensor samples, double[,]? centres, string path, int columns)
     {
-        if (samples.dim() == 2) SavePng(samples, Data.ToyMixture.TryGet(dataset)?.Centres, path);
+        if (samples.dim() == 2) SavePng(samples, centres, path);
         else ImageGrid.SavePng(samples, path, columns);
     }
 }

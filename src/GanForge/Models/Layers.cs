@@ -1,4 +1,4 @@
-using GanForge.Training;
+using GanForge.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

@@ -1,5 +1,5 @@
+using GanForge.Configuration;
 using GanForge.Data;
-using GanForge.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -35,6 +35,17 @@ public static class ModelZoo
     public static ModelSpec Require(string name) =>
         Models.FirstOrDefault(m => m.Name == name)
         ?? throw new ConfigException($"model.name '{name}' is not a known model; expected one of {string.Join(", ", Models.Select(m => m.Name))}.");
+
+    /// <summary>Checks the model section's names: the model, its conditioning and D's normalisation.</summary>
+    /// <exception cref="ConfigException">A name is not known.</exception>
+    public static void Validate(ModelConfig config)
+    {
+        Require(config.Name);
+        if (config.DNorm is { } norm && !Layers.Normalizations.Contains(norm))
+            throw new ConfigException($"model.d_norm '{norm}' is not known; expected one of {string.Join(", ", Layers.Normalizations)}.");
+        if (!Conditionings.Contains(config.Conditioning))
+            throw new ConfigException($"model.conditioning '{config.Conditioning}' is not known; expected one of {string.Join(", ", Conditionings)}.");
+    }
 
     /// <summary>The image shape the model works at for data of the given shape.</summary>
     public static ImageShape ImageShapeFor(ModelConfig config, ImageShape data)

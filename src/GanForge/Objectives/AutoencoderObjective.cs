@@ -1,5 +1,5 @@
+using GanForge.Configuration;
 using GanForge.Models;
-using GanForge.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

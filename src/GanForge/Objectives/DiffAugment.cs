@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -20,14 +21,14 @@ public static class DiffAugment
     public const double CutoutRatio = 0.5;
 
     /// <summary>Parses a comma-separated policy such as <c>color,translation,cutout</c> (the paper's choice for small data).</summary>
-    /// <exception cref="Training.ConfigException">An unknown transformation name.</exception>
+    /// <exception cref="ConfigException">An unknown transformation name.</exception>
     public static string[] ParsePolicy(string policy, string key)
     {
         var names = policy.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var name in names)
         {
             if (!Transformations.Contains(name))
-                throw new Training.ConfigException($"{key} has '{name}'; expected a comma-separated list of {string.Join(", ", Transformations)}.");
+                throw new ConfigException($"{key} has '{name}'; expected a comma-separated list of {string.Join(", ", Transformations)}.");
         }
         return names;
     }

@@ -1,5 +1,5 @@
+using GanForge.Configuration;
 using GanForge.Models;
-using GanForge.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -199,13 +199,16 @@ public static class ObjectiveFactory
     };
 
     /// <summary>Whether the objective's D is a real/fake classifier, so metrics.jsonl reports its outputs as probabilities (false for critics and autoencoders).</summary>
-    public static bool IsClassifier(ObjectiveConfig config) => !config.IsAutoencoder && Create(config).IsClassifier;
+    public static bool IsClassifier(ObjectiveConfig config) => !IsAutoencoder(config) && Create(config).IsClassifier;
+
+    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
+    public static bool IsAutoencoder(ObjectiveConfig config) => AutoencoderObjective.Names.Contains(config.Name);
 
     /// <summary>Checks the objective's settings and their combination with the model, naming the offending key.</summary>
     public static void Validate(RunConfig run)
     {
         var config = run.Objective;
-        if (config.IsAutoencoder)
+        if (IsAutoencoder(config))
         {
             AutoencoderObjective.Validate(run);
             return;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GanForge.Configuration;
 using TorchSharp;
 
 namespace GanForge.Runtime;
@@ -38,10 +39,10 @@ public static partial class TorchRuntime
         if (normalized == "cuda" || normalized.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!torch.cuda.is_available())
-                throw new ArgumentException($"Device '{name}' was requested but CUDA is not available (this build uses the CPU libtorch package); use --device cpu.");
+                throw new ConfigException($"training.device is '{name}' but CUDA is not available (this build uses the CPU libtorch package); use 'cpu'.");
             return torch.device(normalized);
         }
-        throw new ArgumentException($"Device '{name}' is not recognised; expected 'cpu', 'cuda' or 'cuda:N'.");
+        throw new ConfigException($"training.device '{name}' is not recognised; expected 'cpu', 'cuda' or 'cuda:N'.");
     }
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]

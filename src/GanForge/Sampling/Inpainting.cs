@@ -103,7 +103,7 @@ public sealed class Inpainter : IDisposable
         var header = Checkpoint.ReadHeader(checkpoint);
         if (ModelZoo.Require(header.Config.Model.Name).ForPoints) throw new ArgumentException("2-D point generators have no images to inpaint.");
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
-        var discriminator = header.Config.Objective.IsAutoencoder ? null : ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
+        var discriminator = ObjectiveFactory.IsAutoencoder(header.Config.Objective) ? null : ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
         try
         {
             Checkpoint.RestoreSamplingGenerator(checkpoint, generator);

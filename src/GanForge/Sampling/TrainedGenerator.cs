@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
 using GanForge.Models;
@@ -147,7 +148,7 @@ public sealed class TrainedGenerator : IDisposable
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".png":
-                ScatterPlot.SavePreview(samples, Header.Config.Data.Dataset, path, perClass ?? (int)Math.Ceiling(Math.Sqrt(count)));
+                ScatterPlot.SavePreview(samples, ToyMixture.TryGet(Header.Config.Data.Dataset)?.Centres, path, perClass ?? (int)Math.Ceiling(Math.Sqrt(count)));
                 break;
             case ".npy":
                 NpyFile.Write(path, samples);

@@ -1,7 +1,9 @@
 using System.IO.Compression;
 using System.Text.Json;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
+using GanForge.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +19,7 @@ public sealed record CheckpointHeader(string Format, int Version, RunConfig Conf
 }
 
 /// <summary>A checkpoint file is missing, not a GanForge checkpoint, or does not fit the model.</summary>
-public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class CheckpointException(string message, Exception? inner = null) : GanForgeException(message, inner);
 
 /// <summary>
 /// A checkpoint is one zip file (stored, uncompressed) written atomically, holding <c>checkpoint.json</c>
@@ -83,7 +85,7 @@ public static class Checkpoint
 
     /// <summary>The entries of the network beside the generator: D, or the encoder of an autoencoder.</summary>
     private static (string Weights, string Optimizer) SecondNetwork(RunConfig config) =>
-        config.Objective.IsAutoencoder ? (EncoderEntry, EncoderOptimizerEntry) : (DiscriminatorEntry, DiscriminatorOptimizerEntry);
+        ObjectiveFactory.IsAutoencoder(config.Objective) ? (EncoderEntry, EncoderOptimizerEntry) : (DiscriminatorEntry, DiscriminatorOptimizerEntry);
 
     public static CheckpointHeader ReadHeader(string path)
     {

@@ -1,3 +1,5 @@
+using GanForge.Configuration;
+
 namespace GanForge.Training;
 
 /// <summary>
@@ -7,6 +9,13 @@ namespace GanForge.Training;
 public static class LearningRateSchedule
 {
     public static IReadOnlyList<string> Names { get; } = ["constant", "step", "exponential", "linear"];
+
+    /// <exception cref="ConfigException">optimizer.schedule is not one of <see cref="Names"/>.</exception>
+    public static void Validate(OptimizerConfig config)
+    {
+        if (!Names.Contains(config.Schedule))
+            throw new ConfigException($"optimizer.schedule is '{config.Schedule}'; expected one of {string.Join(", ", Names)}.");
+    }
 
     /// <summary>The rate for 0-based <paramref name="step"/> of a run of <paramref name="totalSteps"/> steps.</summary>
     public static double At(double baseRate, long step, long totalSteps, OptimizerConfig config)

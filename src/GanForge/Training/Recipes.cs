@@ -1,3 +1,5 @@
+using GanForge.Configuration;
+
 namespace GanForge.Training;
 
 /// <summary>A known-good combination of settings, with the paper it follows.</summary>

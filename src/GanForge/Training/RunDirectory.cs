@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GanForge.Configuration;
 using GanForge.IO;
 
 namespace GanForge.Training;

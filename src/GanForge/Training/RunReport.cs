@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using GanForge.Configuration;
 using GanForge.Evaluation;
 using GanForge.IO;
 using static TorchSharp.torch;

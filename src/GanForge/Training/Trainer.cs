@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
@@ -86,7 +87,7 @@ public sealed class Trainer : IDisposable
         classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
 
         manual_seed(config.Training.Seed);
-        if (config.Objective.IsAutoencoder)
+        if (ObjectiveFactory.IsAutoencoder(config.Objective))
         {
             autoencoder = new AutoencoderObjective(config.Objective);
             generator = ModelZoo.CreateGenerator(config.Model, shape);
@@ -182,7 +183,7 @@ public sealed class Trainer : IDisposable
         if (forPoints && config.Output.EvalEvery > 0)
             throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
         var description = config.Output.Description
-            ?? (config.Objective.IsAutoencoder ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}" : $"{config.Data.Dataset}-{config.Model.Name}");
+            ?? (ObjectiveFactory.IsAutoencoder(config.Objective) ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}" : $"{config.Data.Dataset}-{config.Model.Name}");
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         run.WriteConfig(config);
         return new Trainer(config, run, data, evaluator);
@@ -262,7 +263,7 @@ public sealed class Trainer : IDisposable
         {
             observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
             evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
-                log: observer.OnMessage, folder: TrainingSets.FolderOptions(config));
+                log: observer.OnMessage, folder: RunData.FolderOptions(config));
             ownsEvaluator = true;
         }
 
@@ -574,7 +575,7 @@ public sealed class Trainer : IDisposable
             gridDiversity = Diversity(samples);
             if (autoencoder is not null) SaveReconstructionGrid(autoencoder, (nn.Module<Tensor, Tensor>)sampler);
             if (generatorEma is null) generator.train();
-            ScatterPlot.SavePreview(samples, config.Data.Dataset, path, config.Output.GridSize);
+            ScatterPlot.SavePreview(samples, ToyMixture.TryGet(config.Data.Dataset)?.Centres, path, config.Output.GridSize);
         }
         return path;
     }

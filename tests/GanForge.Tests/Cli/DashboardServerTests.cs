@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using GanForge.Cli.Dashboard;
+using GanForge.Configuration;
 using GanForge.Training;
 
 namespace GanForge.Tests.Cli;

@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Objectives;
 using GanForge.Training;
 using TorchSharp;

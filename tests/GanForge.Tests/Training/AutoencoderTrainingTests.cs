@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Sampling;
 using GanForge.Training;

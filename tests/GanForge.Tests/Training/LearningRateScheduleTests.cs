@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Training;
 
 namespace GanForge.Tests.Training;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace GanForge.Training;
+namespace GanForge.Configuration;
 
 /// <summary>
 /// Everything that defines a training run. Serialised (snake_case JSON) as the run's <c>config.json</c>
@@ -41,18 +41,14 @@ public sealed record RunConfig
         }
     }
 
-    public static RunConfig Load(string path)
+    /// <summary>
+    /// Checks every value that this layer can judge alone (ranges, sizes, combinations of keys), naming the offending key.
+    /// The names that registries own (models, objectives, schedules, …) are checked by each registry; the Training layer's
+    /// <c>Validated()</c> runs both.
+    /// </summary>
+    /// <exception cref="ConfigException">A value is out of range.</exception>
+    public RunConfig CheckValues()
     {
-        if (!File.Exists(path)) throw new ConfigException($"Config file '{path}' does not exist.");
-        return FromJson(File.ReadAllText(path), path).Validated();
-    }
-
-    /// <summary>Checks every value's range, naming the offending key.</summary>
-    /// <exception cref="ConfigException">A value is out of range or unknown.</exception>
-    public RunConfig Validated()
-    {
-        Models.ModelZoo.Require(Model.Name);
-        Objectives.ObjectiveFactory.Validate(this);
         Positive(Model.LatentDim, "model.latent_dim");
         if (Model.Ngf is { } ngf) Positive(ngf, "model.ngf");
         if (Model.Ndf is { } ndf) Positive(ndf, "model.ndf");
@@ -60,13 +56,9 @@ public sealed record RunConfig
             throw new ConfigException($"model.generator_activation is '{Model.GeneratorActivation}'; expected 'relu' or 'leaky-relu'.");
         if (Model.DiscriminatorDropout is < 0 or >= 1)
             throw new ConfigException($"model.discriminator_dropout is {Model.DiscriminatorDropout}; expected a value in [0, 1).");
-        if (Model.DNorm is { } norm && !Models.Layers.Normalizations.Contains(norm))
-            throw new ConfigException($"model.d_norm '{norm}' is not known; expected one of {string.Join(", ", Models.Layers.Normalizations)}.");
         Positive(Model.Pack, "model.pack");
         if (Training.BatchSize % Model.Pack != 0)
             throw new ConfigException($"training.batch_size {Training.BatchSize} is not a multiple of model.pack {Model.Pack}.");
-        if (!Models.ModelZoo.Conditionings.Contains(Model.Conditioning))
-            throw new ConfigException($"model.conditioning '{Model.Conditioning}' is not known; expected one of {string.Join(", ", Models.ModelZoo.Conditionings)}.");
         if (Model.Pack > 1 && Model.Conditioning != "none")
             throw new ConfigException("model.pack > 1 cannot be combined with model.conditioning: a pack would mix labels.");
         if (Model.Classes is { } classes && classes < 2) throw new ConfigException($"model.classes is {classes}; expected at least 2.");
@@ -79,8 +71,6 @@ public sealed record RunConfig
         if (Optimizer.Beta1 is < 0 or >= 1) throw new ConfigException($"optimizer.beta1 is {Optimizer.Beta1}; expected a value in [0, 1).");
         if (Optimizer.Beta2 is < 0 or >= 1) throw new ConfigException($"optimizer.beta2 is {Optimizer.Beta2}; expected a value in [0, 1).");
         if (Optimizer.Name is not ("adam" or "rmsprop")) throw new ConfigException($"optimizer.name is '{Optimizer.Name}'; expected 'adam' or 'rmsprop'.");
-        if (!LearningRateSchedule.Names.Contains(Optimizer.Schedule))
-            throw new ConfigException($"optimizer.schedule is '{Optimizer.Schedule}'; expected one of {string.Join(", ", LearningRateSchedule.Names)}.");
         Positive(Optimizer.ScheduleStepSize, "optimizer.schedule_step_size");
         if (Optimizer.ScheduleGamma is <= 0 or > 1) throw new ConfigException($"optimizer.schedule_gamma is {Optimizer.ScheduleGamma}; expected a value in (0, 1].");
         NotNegative(Optimizer.WarmupSteps, "optimizer.warmup_steps");
@@ -96,12 +86,10 @@ public sealed record RunConfig
         NotNegative(Training.InstanceNoise, "training.instance_noise");
         if (Training.InstanceNoiseSteps is { } noiseSteps) Positive(noiseSteps, "training.instance_noise_steps");
         if (Training.TopKMin is <= 0 or > 1) throw new ConfigException($"training.top_k_min is {Training.TopKMin}; expected a share in (0, 1] (1 = off).");
-        Objectives.DiffAugment.ParsePolicy(Training.DiffAugment, "training.diff_augment");
         if (Training.TopKDecay is <= 0 or > 1) throw new ConfigException($"training.top_k_decay is {Training.TopKDecay}; expected a value in (0, 1].");
         if (Training.GeneratorEmaDecay is < 0 or >= 1)
             throw new ConfigException($"training.generator_ema_decay is {Training.GeneratorEmaDecay}; expected 0 (off) or a value in (0, 1).");
         if (Training.Threads < 0) throw new ConfigException($"training.threads is {Training.Threads}; expected 0 (one per core) or a positive count.");
-        Runtime.TorchRuntime.ParseDevice(Training.Device);
         Positive(Output.SampleEvery, "output.sample_every");
         Positive(Output.CheckpointEvery, "output.checkpoint_every");
         Positive(Output.LogEvery, "output.log_every");
@@ -126,7 +114,10 @@ public sealed record RunConfig
 public sealed record DataConfig
 {
     /// <summary><c>mnist-embedded</c>, an imported dataset name, a folder of IDX files or an images IDX file.</summary>
-    public string Dataset { get; init; } = Data.DatasetCatalog.Embedded;
+    public string Dataset { get; init; } = EmbeddedDataset;
+
+    /// <summary>The MNIST split that ships inside the library.</summary>
+    public const string EmbeddedDataset = "mnist-embedded";
 
     /// <summary>Use only the first N training images.</summary>
     public int? Limit { get; init; }
@@ -149,7 +140,7 @@ public sealed record DataConfig
 
 public sealed record ModelConfig
 {
-    /// <summary>A name from <see cref="Models.ModelZoo"/>.</summary>
+    /// <summary>A model name from the model registry (<c>ganforge models</c>).</summary>
     public string Name { get; init; } = "dcgan28-small";
     public int LatentDim { get; init; } = 100;
 
@@ -192,7 +183,7 @@ public sealed record ModelConfig
 
 public sealed record ObjectiveConfig
 {
-    /// <summary>A name from <see cref="Objectives.ObjectiveFactory.Names"/>.</summary>
+    /// <summary>An objective name from the objective registry (<c>ganforge train --help</c>).</summary>
     public string Name { get; init; } = "non-saturating";
 
     /// <summary>D's target for real images: 1, or 0.9 for one-sided label smoothing (Salimans et al. 2016). Classifier objectives only.</summary>
@@ -224,10 +215,6 @@ public sealed record ObjectiveConfig
 
     /// <summary>β, the weight of the vae objective's KL term; 1 is the VAE's ELBO, other values the β-VAE (Higgins et al. 2017).</summary>
     public double Beta { get; init; } = 1.0;
-
-    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsAutoencoder => Objectives.AutoencoderObjective.Names.Contains(Name);
 }
 
 /// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the DCGAN paper's Adam.</summary>
@@ -340,5 +327,3 @@ public sealed record OutputConfig
     public bool Tensorboard { get; init; }
 }
 
-/// <summary>A configuration value or option is invalid. The message names the key or option.</summary>
-public sealed class ConfigException(string message, Exception? inner = null) : Exception(message, inner);
