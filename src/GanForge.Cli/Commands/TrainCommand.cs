@@ -74,6 +74,8 @@ internal static class TrainCommand
         AddOptional<double>("--gp", "λ of the WGAN-GP gradient penalty (default: 10 for wgan-gp, off otherwise).",
             (c, v) => c with { Objective = c.Objective with { GradientPenalty = v } });
         Add("--r1", "γ of the R1 penalty on real data; 0 = off.", defaults.Objective.R1Gamma, (c, v) => c with { Objective = c.Objective with { R1Gamma = v } });
+        Add("--r1-every", "Lazy R1 (StyleGAN2): apply it every k steps as its own phase, weighted by k; 1 = in every D step.", defaults.Objective.R1Every,
+            (c, v) => c with { Objective = c.Objective with { R1Every = v } });
         AddOptional<double>("--clip", "WGAN weight clipping c (default: 0.01 for wgan, off otherwise).",
             (c, v) => c with { Objective = c.Objective with { WeightClip = v } });
         Add("--feature-matching", "Weight of feature matching added to G's loss; 0 = off.", defaults.Objective.FeatureMatching,

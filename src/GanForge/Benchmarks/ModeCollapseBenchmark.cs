@@ -46,7 +46,7 @@ public static class ModeCollapseBenchmark
         if (result.Interrupted) throw new OperationCanceledException("The mode-collapse benchmark was interrupted.");
 
         using var scope = NewDisposeScope();
-        var sampler = trainer.GeneratorEma ?? trainer.Generator;
+        var sampler = trainer.Average("generator") ?? trainer.Network("generator");
         sampler.eval();
         using var source = new torch.Generator((ulong)seed + 12345UL);
         Tensor samples;

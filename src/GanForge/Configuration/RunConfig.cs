@@ -201,6 +201,9 @@ public sealed record ObjectiveConfig
     /// <summary>γ of the R1 penalty γ/2·E[‖∇D(x)‖²] on real data (Mescheder et al. 2018); 0 = off.</summary>
     public double R1Gamma { get; init; }
 
+    /// <summary>Lazy R1 (Karras et al. 2020, StyleGAN2): apply the penalty every k steps as its own phase, weighted by k; 1 = in every D step's loss.</summary>
+    public int R1Every { get; init; } = 1;
+
     /// <summary>WGAN weight clipping c (all D parameters into [−c, c] after each D step); null = 0.01 for wgan, off otherwise.</summary>
     public double? WeightClip { get; init; }
 

@@ -1,4 +1,5 @@
 using GanForge.Configuration;
+using GanForge.Data;
 using GanForge.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -50,7 +51,6 @@ public sealed record AutoencoderLoss(Tensor Total, Tensor Reconstruction, Tensor
 /// </summary>
 public sealed class AutoencoderObjective
 {
-    public static IReadOnlyList<string> Names { get; } = ["ae", "vae"];
     public static IReadOnlyList<string> ReconstructionLosses { get; } = ["bce", "mse"];
 
     public AutoencoderObjective(ObjectiveConfig config)
@@ -115,7 +115,7 @@ public sealed class AutoencoderObjective
         var adversarial = new (string Key, bool Set)[]
         {
             ("objective.real_label", o.RealLabel != 1), ("objective.fake_label", o.FakeLabel != 0), ("objective.label_flip", o.LabelFlip != 0),
-            ("objective.gradient_penalty", o.GradientPenalty is not null), ("objective.r1_gamma", o.R1Gamma != 0),
+            ("objective.gradient_penalty", o.GradientPenalty is not null), ("objective.r1_gamma", o.R1Gamma != 0), ("objective.r1_every", o.R1Every != 1),
             ("objective.weight_clip", o.WeightClip is not null), ("objective.feature_matching", o.FeatureMatching != 0),
             ("model.conditioning", run.Model.Conditioning != "none"), ("model.pack", run.Model.Pack != 1),
             ("model.spectral_norm", run.Model.SpectralNorm), ("model.minibatch_stddev", run.Model.MinibatchStddev),
@@ -125,5 +125,62 @@ public sealed class AutoencoderObjective
         };
         if (adversarial.FirstOrDefault(a => a.Set) is { Key: { } key })
             throw new ConfigException($"{key} is a GAN setting; objective '{o.Name}' trains an autoencoder and needs it left at its default.");
+    }
+}
+
+/// <summary>
+/// An autoencoder as one phase over <c>generator</c> (the decoder, so every sampling tool works on it) and
+/// <c>encoder</c>: both are updated together on each real batch by the reconstruction loss (plus β·KL for a VAE).
+/// </summary>
+public sealed class AutoencoderProgram : IReconstructingProgram
+{
+    private readonly RunConfig config;
+    private readonly ImageShape shape;
+
+    public AutoencoderProgram(RunConfig config, ImageShape shape)
+    {
+        this.config = config;
+        this.shape = shape;
+        Objective = new AutoencoderObjective(config.Objective);
+        Decoder = (nn.Module<Tensor, Tensor>)ModelZoo.CreateGenerator(config.Model, shape);
+        Encoder = ModelZoo.CreateEncoder(config.Model, shape, Objective.EncoderOutputs(config.Model.LatentDim));
+        Networks = [new("generator", "g", NetworkSide.Generator, Decoder, Averaged: true), new("encoder", "e", NetworkSide.Discriminator, Encoder)];
+        Phases = [new("reconstruction", ["generator", "encoder"], PhaseInterval.Always, ReconstructionLoss)];
+    }
+
+    public AutoencoderObjective Objective { get; }
+    public nn.Module<Tensor, Tensor> Decoder { get; }
+    public nn.Module<Tensor, Tensor> Encoder { get; }
+    public IReadOnlyList<Network> Networks { get; }
+    public IReadOnlyList<Phase> Phases { get; }
+
+    public nn.Module CreateCopy(string name) => name == "generator"
+        ? ModelZoo.CreateGenerator(config.Model, shape)
+        : throw new ArgumentException($"Only the decoder is averaged, not '{name}'.", nameof(name));
+
+    public Tensor Reconstruct(Tensor images, nn.Module decoder)
+    {
+        Encoder.eval();
+        try
+        {
+            return ((nn.Module<Tensor, Tensor>)decoder).call(Objective.Encode(Encoder, images, sample: false));
+        }
+        finally
+        {
+            Encoder.train();
+        }
+    }
+
+    /// <summary>The metrics report the objective (reconstruction + β·KL); the optimised loss also carries the L2 terms.</summary>
+    private PhaseLoss ReconstructionLoss(PhaseContext context)
+    {
+        var (real, _) = context.Batches.Next();
+        var loss = Objective.Loss(Encoder, Decoder, real);
+        var total = loss.Total;
+        if (config.Optimizer.L2G > 0) total += config.Optimizer.L2G * Regularisers.SquaredNorm(Decoder);
+        if (config.Optimizer.L2D > 0) total += config.Optimizer.L2D * Regularisers.SquaredNorm(Encoder);
+        List<(string, Tensor)> metrics = [("loss", loss.Total.detach()), ("reconstruction", loss.Reconstruction.detach())];
+        if (loss.Kl is { } kl) metrics.Add(("kl", kl.detach()));
+        return new(total, metrics);
     }
 }

@@ -52,7 +52,7 @@ public abstract class GanObjective
         var loss = AdversarialDiscriminatorLoss(inputs);
         if (GradientPenaltyWeight > 0)
             loss += GradientPenaltyWeight * GradientPenalties.WganGp(inputs.Critic, inputs.Real, inputs.Fake, inputs.RealLabels);
-        if (Config.R1Gamma > 0)
+        if (Config.R1Gamma > 0 && Config.R1Every == 1)
             loss += Config.R1Gamma / 2 * GradientPenalties.R1(inputs.Critic, inputs.Real, inputs.RealLabels);
         if (inputs.RealOutput.ClassLogits is { } realClasses && inputs.FakeOutput.ClassLogits is { } fakeClasses)
             loss += Config.ClassLossWeight * (cross_entropy(realClasses, inputs.RealLabels!) + cross_entropy(fakeClasses, inputs.FakeLabels!));
@@ -178,56 +178,4 @@ public sealed class HingeObjective(ObjectiveConfig config) : GanObjective(config
     public override string Name => "hinge";
     protected override Tensor AdversarialDiscriminatorLoss(DiscriminatorInputs inputs) => GanLosses.HingeDiscriminatorLoss(inputs.RealLogits, inputs.FakeLogits);
     protected override Tensor AdversarialGeneratorLoss(GeneratorInputs inputs) => GanLosses.CriticGeneratorLoss(inputs.FakeLogits);
-}
-
-public static class ObjectiveFactory
-{
-    /// <summary>Every objective: the GANs, then the autoencoders (<see cref="AutoencoderObjective"/>).</summary>
-    public static IReadOnlyList<string> Names { get; } = ["non-saturating", "minimax", "lsgan", "wgan", "wgan-gp", "hinge", "feature-matching", .. AutoencoderObjective.Names];
-
-    public static GanObjective Create(ObjectiveConfig config) => config.Name switch
-    {
-        "non-saturating" => new NonSaturatingObjective(config),
-        "minimax" => new MinimaxObjective(config),
-        "lsgan" => new LeastSquaresObjective(config),
-        "wgan" => new WassersteinObjective(config),
-        "wgan-gp" => new WassersteinGpObjective(config),
-        "hinge" => new HingeObjective(config),
-        "feature-matching" => new FeatureMatchingObjective(config),
-        "ae" or "vae" => throw new ConfigException($"objective.name '{config.Name}' trains an autoencoder, not a GAN."),
-        _ => throw new ConfigException($"objective.name '{config.Name}' is not a known objective; expected one of {string.Join(", ", Names)}."),
-    };
-
-    /// <summary>Whether the objective's D is a real/fake classifier, so metrics.jsonl reports its outputs as probabilities (false for critics and autoencoders).</summary>
-    public static bool IsClassifier(ObjectiveConfig config) => !IsAutoencoder(config) && Create(config).IsClassifier;
-
-    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
-    public static bool IsAutoencoder(ObjectiveConfig config) => AutoencoderObjective.Names.Contains(config.Name);
-
-    /// <summary>Checks the objective's settings and their combination with the model, naming the offending key.</summary>
-    public static void Validate(RunConfig run)
-    {
-        var config = run.Objective;
-        if (IsAutoencoder(config))
-        {
-            AutoencoderObjective.Validate(run);
-            return;
-        }
-        var objective = Create(config);
-        if (config.RealLabel is < 0 or > 1) throw new ConfigException($"objective.real_label is {config.RealLabel}; expected a value in [0, 1].");
-        if (config.FakeLabel is < 0 or > 1) throw new ConfigException($"objective.fake_label is {config.FakeLabel}; expected a value in [0, 1].");
-        if (config.LabelFlip is < 0 or >= 0.5) throw new ConfigException($"objective.label_flip is {config.LabelFlip}; expected a probability in [0, 0.5).");
-        if (!objective.IsClassifier && (config.RealLabel != 1 || config.FakeLabel != 0 || config.LabelFlip > 0))
-            throw new ConfigException($"objective.real_label, fake_label and label_flip apply to classifier objectives (non-saturating, minimax, lsgan, feature-matching), not '{config.Name}'.");
-        if (config.GradientPenalty is { } gp) RunConfig.NotNegative(gp, "objective.gradient_penalty");
-        RunConfig.NotNegative(config.R1Gamma, "objective.r1_gamma");
-        if (config.WeightClip is { } clip) RunConfig.Positive(clip, "objective.weight_clip");
-        RunConfig.NotNegative(config.FeatureMatching, "objective.feature_matching");
-        RunConfig.NotNegative(config.ClassLossWeight, "objective.class_loss_weight");
-        if (config.Reconstruction != "bce" || config.Beta != 1)
-            throw new ConfigException($"objective.reconstruction and objective.beta apply to the autoencoder objectives (ae, vae), not '{config.Name}'.");
-        var penalised = objective.GradientPenaltyWeight > 0 || config.R1Gamma > 0;
-        if (penalised && ModelZoo.DiscriminatorNorm(run.Model) == "batch")
-            throw new ConfigException("A gradient penalty (wgan-gp, objective.gradient_penalty or r1_gamma) is defined per example and must not be used with a BatchNorm critic: set model.d_norm to layer, instance or none.");
-    }
 }

@@ -106,8 +106,8 @@ public sealed class Inpainter : IDisposable
         var discriminator = ObjectiveFactory.IsAutoencoder(header.Config.Objective) ? null : ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
         try
         {
-            Checkpoint.RestoreSamplingGenerator(checkpoint, generator);
-            if (discriminator is not null) Checkpoint.RestoreDiscriminator(checkpoint, discriminator);
+            Checkpoint.RestoreSamplingWeights(checkpoint, generator);
+            if (discriminator is not null) Checkpoint.RestoreNetwork(checkpoint, "discriminator", discriminator);
         }
         catch
         {

@@ -44,7 +44,7 @@ public sealed class TrainedGenerator : IDisposable
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
         try
         {
-            Checkpoint.RestoreSamplingGenerator(path, generator);
+            Checkpoint.RestoreSamplingWeights(path, generator);
         }
         catch
         {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
-using GanForge.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,39 +22,38 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 
 /// <summary>
 /// A checkpoint is one zip file (stored, uncompressed) written atomically, holding <c>checkpoint.json</c>
-/// (config, image shape, position), <c>generator.safetensors</c> and <c>discriminator.safetensors</c>
-/// (weights and BatchNorm buffers, loadable in PyTorch), <c>generator_ema.safetensors</c> (the moving average of
-/// G's weights, when enabled), both optimizers' state, and the torch RNG state. An autoencoder run (ae, vae) stores
-/// its decoder as the generator and its encoder as <c>encoder.safetensors</c> with <c>optimizer_e.bin</c>.
+/// (config, image shape, position), each network's weights and BatchNorm buffers as <c>NAME.safetensors</c>
+/// (loadable in PyTorch) — <c>generator</c> and <c>discriminator</c> for a GAN, <c>generator</c> (the decoder) and
+/// <c>encoder</c> for an autoencoder —, the moving averages as <c>NAME_ema.safetensors</c>, each optimizer's state as
+/// <c>optimizer_KEY.bin</c> (g, d, e) and the torch RNG state. Entries are written in the order given, so the same
+/// state gives the same bytes.
 /// </summary>
 public static class Checkpoint
 {
     public const string FormatName = "ganforge-checkpoint";
     public const int FormatVersion = 1;
     private const string HeaderEntry = "checkpoint.json";
-    private const string GeneratorEntry = "generator.safetensors";
-    private const string DiscriminatorEntry = "discriminator.safetensors";
-    private const string GeneratorEmaEntry = "generator_ema.safetensors";
-    private const string GeneratorOptimizerEntry = "optimizer_g.bin";
-    private const string DiscriminatorOptimizerEntry = "optimizer_d.bin";
-    private const string EncoderEntry = "encoder.safetensors";
-    private const string EncoderOptimizerEntry = "optimizer_e.bin";
     private const string RngEntry = "rng_state.bin";
 
-    public static void Save(string path, CheckpointHeader header, nn.Module generator, nn.Module discriminator,
-        TorchSharp.Modules.OptimizerHelper optimizerG, TorchSharp.Modules.OptimizerHelper optimizerD, nn.Module? generatorEma = null)
+    /// <summary>The entry of a network's weights.</summary>
+    public static string WeightsEntry(string network) => $"{network}.safetensors";
+
+    /// <summary>The name under which a network's moving average is stored.</summary>
+    public static string AverageName(string network) => $"{network}_ema";
+
+    private static string OptimizerEntry(string key) => $"optimizer_{key}.bin";
+
+    /// <summary>Writes the header, the named weights and optimizer states in the order given, and the RNG state.</summary>
+    public static void Save(string path, CheckpointHeader header, IEnumerable<(string Name, nn.Module Module)> weights,
+        IEnumerable<(string Key, TorchSharp.Modules.OptimizerHelper Optimizer)> optimizers)
     {
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             WriteEntry(zip, HeaderEntry, s => JsonSerializer.Serialize(s, header, RunConfig.Json));
-            WriteEntry(zip, GeneratorEntry, s => SafeTensors.Write(s, generator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
-            var second = SecondNetwork(header.Config);
-            WriteEntry(zip, second.Weights, s => SafeTensors.Write(s, discriminator.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
-            if (generatorEma is not null)
-                WriteEntry(zip, GeneratorEmaEntry, s => SafeTensors.Write(s, generatorEma.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
-            WriteEntry(zip, GeneratorOptimizerEntry, s => WriteOptimizer(s, optimizerG));
-            WriteEntry(zip, second.Optimizer, s => WriteOptimizer(s, optimizerD));
+            foreach (var (name, module) in weights)
+                WriteEntry(zip, WeightsEntry(name), s => SafeTensors.Write(s, module.state_dict(), new Dictionary<string, string> { ["format"] = "pt" }));
+            foreach (var (key, optimizer) in optimizers) WriteEntry(zip, OptimizerEntry(key), s => WriteOptimizer(s, optimizer));
             WriteEntry(zip, RngEntry, s =>
             {
                 using var state = get_rng_state();
@@ -65,27 +63,24 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Loads the weights meant for sampling into <paramref name="generator"/>: the moving average of G when the
-    /// checkpoint has one (it gives steadier, better samples), else G itself. Returns whether it was the average.
+    /// Loads the weights meant for sampling into <paramref name="module"/>: the network's moving average when the
+    /// checkpoint has one (it gives steadier, better samples), else the network itself. Returns whether it was the average.
     /// </summary>
-    public static bool RestoreSamplingGenerator(string path, nn.Module generator)
+    public static bool RestoreSamplingWeights(string path, nn.Module module, string network = "generator")
     {
         using var zip = Open(path);
-        var useEma = zip.GetEntry(GeneratorEmaEntry) is not null;
-        LoadWeights(zip, path, useEma ? GeneratorEmaEntry : GeneratorEntry, generator);
-        return useEma;
+        var average = AverageName(network);
+        var useAverage = zip.GetEntry(WeightsEntry(average)) is not null;
+        LoadWeights(zip, path, WeightsEntry(useAverage ? average : network), module);
+        return useAverage;
     }
 
-    /// <summary>Loads only the second network's weights: D of a GAN (for tools such as inpainting's perceptual loss), or an autoencoder's encoder.</summary>
-    public static void RestoreDiscriminator(string path, nn.Module discriminator)
+    /// <summary>Loads one network's weights, e.g. D of a GAN for inpainting's perceptual loss.</summary>
+    public static void RestoreNetwork(string path, string network, nn.Module module)
     {
         using var zip = Open(path);
-        LoadWeights(zip, path, SecondNetwork(ReadHeader(zip, path).Config).Weights, discriminator);
+        LoadWeights(zip, path, WeightsEntry(network), module);
     }
-
-    /// <summary>The entries of the network beside the generator: D, or the encoder of an autoencoder.</summary>
-    private static (string Weights, string Optimizer) SecondNetwork(RunConfig config) =>
-        ObjectiveFactory.IsAutoencoder(config.Objective) ? (EncoderEntry, EncoderOptimizerEntry) : (DiscriminatorEntry, DiscriminatorOptimizerEntry);
 
     public static CheckpointHeader ReadHeader(string path)
     {
@@ -93,32 +88,26 @@ public static class Checkpoint
         return ReadHeader(zip, path);
     }
 
-    /// <summary>Loads weights into G (and D or the encoder, G's moving average and optimizer states when given), and the RNG state when asked.</summary>
-    public static void Restore(string path, nn.Module generator, nn.Module? discriminator = null,
-        TorchSharp.Modules.OptimizerHelper? optimizerG = null, TorchSharp.Modules.OptimizerHelper? optimizerD = null, bool restoreRng = false,
-        nn.Module? generatorEma = null)
+    /// <summary>Loads the named weights and optimizer states, and the RNG state when asked.</summary>
+    public static void Restore(string path, IEnumerable<(string Name, nn.Module Module)> weights,
+        IEnumerable<(string Key, TorchSharp.Modules.OptimizerHelper Optimizer)> optimizers, bool restoreRng)
     {
         using var zip = Open(path);
-        var second = SecondNetwork(ReadHeader(zip, path).Config);
-        LoadWeights(zip, path, GeneratorEntry, generator);
-        if (generatorEma is not null) LoadWeights(zip, path, GeneratorEmaEntry, generatorEma);
-        if (discriminator is not null) LoadWeights(zip, path, second.Weights, discriminator);
-        if (optimizerG is not null) ReadEntry(zip, path, GeneratorOptimizerEntry, s => ReadOptimizer(s, optimizerG));
-        if (optimizerD is not null) ReadEntry(zip, path, second.Optimizer, s => ReadOptimizer(s, optimizerD));
-        if (restoreRng)
+        ReadHeader(zip, path);
+        foreach (var (name, module) in weights) LoadWeights(zip, path, WeightsEntry(name), module);
+        foreach (var (key, optimizer) in optimizers) ReadEntry(zip, path, OptimizerEntry(key), s => ReadOptimizer(s, optimizer));
+        if (!restoreRng) return;
+        ReadEntry(zip, path, RngEntry, s =>
         {
-            ReadEntry(zip, path, RngEntry, s =>
-            {
-                using var buffer = new MemoryStream();
-                s.CopyTo(buffer);
-                using var current = get_rng_state();
-                if (buffer.Length != current.NumberOfElements)
-                    throw new CheckpointException($"Checkpoint '{path}' holds a {buffer.Length}-byte RNG state; this libtorch uses {current.NumberOfElements} bytes.");
-                using var state = empty([buffer.Length], ScalarType.Byte);
-                state.bytes = buffer.ToArray();
-                set_rng_state(state);
-            });
-        }
+            using var buffer = new MemoryStream();
+            s.CopyTo(buffer);
+            using var current = get_rng_state();
+            if (buffer.Length != current.NumberOfElements)
+                throw new CheckpointException($"Checkpoint '{path}' holds a {buffer.Length}-byte RNG state; this libtorch uses {current.NumberOfElements} bytes.");
+            using var state = empty([buffer.Length], ScalarType.Byte);
+            state.bytes = buffer.ToArray();
+            set_rng_state(state);
+        });
     }
 
     private static ZipArchive Open(string path)

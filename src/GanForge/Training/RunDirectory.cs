@@ -81,6 +81,12 @@ public sealed partial class RunDirectory
                 .Order()
                 .ToList();
 
+    /// <summary>Removes the run directory and everything in it (a run that failed to start leaves nothing behind).</summary>
+    public void Delete()
+    {
+        if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+    }
+
     /// <summary>Deletes all but the newest <paramref name="keep"/> checkpoints.</summary>
     public void PruneCheckpoints(int keep)
     {

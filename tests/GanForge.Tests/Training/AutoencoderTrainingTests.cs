@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using GanForge.Configuration;
 using GanForge.Data;
+using GanForge.Objectives;
 using GanForge.Sampling;
 using GanForge.Training;
 using static TorchSharp.torch;
@@ -77,8 +78,9 @@ public sealed class AutoencoderTrainingTests : IDisposable
     {
         var config = Config("ae", "mlp", steps: 1);
         using var trainer = Trainer.Start(config, DatasetLoader.Load(config.Data.Dataset));
-        Assert.NotNull(trainer.Autoencoder);
-        Assert.Throws<InvalidOperationException>(() => trainer.Critic);
-        Assert.Throws<InvalidOperationException>(() => trainer.Objective);
+        Assert.IsType<AutoencoderProgram>(trainer.Program);
+        Assert.Equal(["generator", "encoder"], trainer.Program.Networks.Select(n => n.Name));
+        Assert.Throws<ArgumentException>(() => trainer.Network("discriminator"));
+        Assert.Throws<ConfigException>(() => ObjectiveFactory.Create(config.Objective));
     }
 }

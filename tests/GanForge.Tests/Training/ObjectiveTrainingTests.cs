@@ -58,13 +58,13 @@ public sealed class ObjectiveTrainingTests : IDisposable
         var config = Tiny(c => c with { Objective = c.Objective with { Name = "wgan", WeightClip = 0.005 }, Optimizer = c.Optimizer with { LrD = 0.1 } });
         using var trainer = Trainer.Start(config, Data(config));
         using var scope = NewDisposeScope();
-        trainer.DiscriminatorPhase();
-        Assert.All(trainer.Discriminator.parameters(), p => Assert.True(p.abs().max().item<float>() <= 0.005f + 1e-7f));
+        trainer.RunPhase("discriminator");
+        Assert.All(trainer.Network("discriminator").parameters(), p => Assert.True(p.abs().max().item<float>() <= 0.005f + 1e-7f));
         // Without clipping, the large learning rate takes some weights far outside.
         var free = Tiny(c => c with { Objective = c.Objective with { Name = "wgan-gp" }, Optimizer = c.Optimizer with { LrD = 0.1 } });
         using var unclipped = Trainer.Start(free, Data(free));
-        unclipped.DiscriminatorPhase();
-        Assert.Contains(unclipped.Discriminator.parameters(), p => p.abs().max().item<float>() > 0.005f);
+        unclipped.RunPhase("discriminator");
+        Assert.Contains(unclipped.Network("discriminator").parameters(), p => p.abs().max().item<float>() > 0.005f);
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public sealed class ObjectiveTrainingTests : IDisposable
         var config = Tiny(c => c with { Training = c.Training with { DOnlySteps = 2, GeneratorEmaDecay = 0 } }, steps: 2);
         using var trainer = Trainer.Start(config, Data(config));
         using var scope = NewDisposeScope();
-        var before = trainer.Generator.parameters().Select(p => p.clone()).ToArray();
+        var before = trainer.Network("generator").parameters().Select(p => p.clone()).ToArray();
         trainer.Run();
-        Assert.All(trainer.Generator.parameters().Zip(before), pair => Assert.True(TensorAssert.Same(pair.First, pair.Second)));
+        Assert.All(trainer.Network("generator").parameters().Zip(before), pair => Assert.True(TensorAssert.Same(pair.First, pair.Second)));
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
             var config = Tiny(c => c with { Data = c.Data with { Limit = 16 }, Training = c.Training with { TopKMin = topKMin, TopKDecay = 0.01 } }, steps);
             using var trainer = Trainer.Start(config, Data(config));
             trainer.Run();
-            return trainer.Generator.parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+            return trainer.Network("generator").parameters().Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         }
         var (plain2, topK2, plain4, topK4) = (Train(1, 2), Train(0.5, 2), Train(1, 4), Train(0.5, 4));
         Assert.All(plain2.Zip(topK2), pair => Assert.True(TensorAssert.Same(pair.First, pair.Second)));
@@ -168,7 +168,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
         var half = first.Run(stopAtStep: 2);
         using var resumed = Trainer.Resume(half.Run.Path, Data);
         resumed.Run();
-        Assert.All(whole.Generator.parameters().Zip(resumed.Generator.parameters()), p => Assert.True(TensorAssert.Same(p.First, p.Second)));
-        Assert.All(whole.Discriminator.buffers().Zip(resumed.Discriminator.buffers()), p => Assert.True(TensorAssert.Same(p.First, p.Second)));
+        Assert.All(whole.Network("generator").parameters().Zip(resumed.Network("generator").parameters()), p => Assert.True(TensorAssert.Same(p.First, p.Second)));
+        Assert.All(whole.Network("discriminator").buffers().Zip(resumed.Network("discriminator").buffers()), p => Assert.True(TensorAssert.Same(p.First, p.Second)));
     }
 }

@@ -31,18 +31,18 @@ public sealed class TrainerTests : IDisposable
         var config = TestData.TinyConfig(temp.Path);
         using var trainer = Trainer.Start(config, Data(config));
         using var scope = NewDisposeScope();
-        var g0 = Snapshot(trainer.Generator);
-        var d0 = Snapshot(trainer.Discriminator);
+        var g0 = Snapshot(trainer.Network("generator"));
+        var d0 = Snapshot(trainer.Network("discriminator"));
 
-        var d = trainer.DiscriminatorPhase();
-        Assert.True(AllChanged(trainer.Discriminator, d0));
-        Assert.False(Changed(trainer.Generator, g0));
+        var d = trainer.RunPhase("discriminator");
+        Assert.True(AllChanged(trainer.Network("discriminator"), d0));
+        Assert.False(Changed(trainer.Network("generator"), g0));
 
-        var d1 = Snapshot(trainer.Discriminator);
-        trainer.GeneratorPhase(d);
-        Assert.True(AllChanged(trainer.Generator, g0));
-        Assert.False(Changed(trainer.Discriminator, d1));
-        Assert.All(trainer.Discriminator.parameters(), p => Assert.True(p.requires_grad));
+        var d1 = Snapshot(trainer.Network("discriminator"));
+        trainer.RunPhase("generator");
+        Assert.True(AllChanged(trainer.Network("generator"), g0));
+        Assert.False(Changed(trainer.Network("discriminator"), d1));
+        Assert.All(trainer.Network("discriminator").parameters(), p => Assert.True(p.requires_grad));
     }
 
     [Fact]
@@ -50,21 +50,21 @@ public sealed class TrainerTests : IDisposable
     {
         var config = TestData.TinyConfig(temp.Path) with { Training = TestData.TinyConfig(temp.Path).Training with { GeneratorEmaDecay = 0.99 } };
         using var trainer = Trainer.Start(config, Data(config));
-        var initial = Snapshot(trainer.Generator);
-        Assert.All(trainer.GeneratorEma!.named_parameters(), p => Assert.True(TensorAssert.Same(p.parameter, initial[p.name])));
+        var initial = Snapshot(trainer.Network("generator"));
+        Assert.All(trainer.Average("generator")!.named_parameters(), p => Assert.True(TensorAssert.Same(p.parameter, initial[p.name])));
 
         trainer.Run(stopAtStep: 1);
 
         // Step 0: β = min(0.99, 1/10) = 0.1, so ema = 0.1·θ₀ + 0.9·θ₁.
         using var scope = NewDisposeScope();
-        var current = Snapshot(trainer.Generator);
-        foreach (var (name, average) in trainer.GeneratorEma.named_parameters())
+        var current = Snapshot(trainer.Network("generator"));
+        foreach (var (name, average) in trainer.Average("generator")!.named_parameters())
         {
             var expected = initial[name] * 0.1 + current[name] * 0.9;
             Assert.True(average.allclose(expected, rtol: 1e-5, atol: 1e-7), $"{name} is not 0.1·θ₀ + 0.9·θ₁");
             Assert.False(TensorAssert.Same(average, current[name]));
         }
-        foreach (var (average, buffer) in trainer.GeneratorEma.buffers().Zip(trainer.Generator.buffers()))
+        foreach (var (average, buffer) in trainer.Average("generator")!.buffers().Zip(trainer.Network("generator").buffers()))
             Assert.True(TensorAssert.Same(average, buffer));
     }
 
@@ -133,13 +133,12 @@ public sealed class TrainerTests : IDisposable
     {
         var tiny = TestData.TinyConfig(temp.File("straight"), model, steps: 6);
         var config = tiny with { Objective = tiny.Objective with { Name = objective } };
-        Dictionary<string, Tensor> straightG, straightD, straightEma;
+        // Every network and moving average of the program, by name: generator and discriminator, or decoder and encoder.
+        Dictionary<string, Dictionary<string, Tensor>> straightState;
         using (var straight = Trainer.Start(config, Data(config)))
         {
             straight.Run();
-            straightG = straight.Generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-            straightD = straight.Discriminator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
-            straightEma = straight.GeneratorEma!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            straightState = State(straight);
         }
 
         string runPath;
@@ -157,14 +156,19 @@ public sealed class TrainerTests : IDisposable
         var result = resumed.Run();
 
         Assert.Equal(6, result.Step);
-        foreach (var (name, value) in resumed.Generator.state_dict())
-            Assert.True(TensorAssert.Same(value, straightG[name]), $"G {name} differs after resume");
-        foreach (var (name, value) in resumed.Discriminator.state_dict())
-            Assert.True(TensorAssert.Same(value, straightD[name]), $"D {name} differs after resume");
-        foreach (var (name, value) in resumed.GeneratorEma!.state_dict())
-            Assert.True(TensorAssert.Same(value, straightEma[name]), $"G's average {name} differs after resume");
+        var resumedState = State(resumed);
+        Assert.Equal(straightState.Keys, resumedState.Keys);
+        foreach (var (network, tensors) in resumedState)
+        foreach (var (name, value) in tensors)
+            Assert.True(TensorAssert.Same(value, straightState[network][name]), $"{network} {name} differs after resume");
         Assert.Equal([1L, 2, 3, 4, 5, 6], result.Run.ReadMetrics().Select(m => m.Step));
     }
+
+    private static Dictionary<string, Dictionary<string, Tensor>> State(Trainer trainer) =>
+        trainer.Program.Networks
+            .SelectMany(n => new[] { (n.Name, Module: trainer.Network(n.Name)), (Name: n.Name + "_ema", Module: trainer.Average(n.Name)) })
+            .Where(n => n.Module is not null)
+            .ToDictionary(n => n.Name, n => n.Module!.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone()));
 
     [Fact]
     public void Checkpoints_round_trip_the_generator_and_reject_foreign_files()
@@ -174,8 +178,8 @@ public sealed class TrainerTests : IDisposable
         var result = trainer.Run();
         using var scope = NewDisposeScope();
         var z = randn(3, 8);
-        trainer.Generator.eval();
-        var expected = ModelZoo.Generate(trainer.GeneratorEma!, z, null);
+        trainer.Network("generator").eval();
+        var expected = ModelZoo.Generate(trainer.Average("generator")!, z, null);
 
         // A run directory means its newest checkpoint; sampling uses the moving average of G.
         using var loaded = TrainedGenerator.Load(result.Run.Path);
