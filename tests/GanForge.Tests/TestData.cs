@@ -21,6 +21,14 @@ internal sealed class TempDirectory : IDisposable
 
 internal static class TestData
 {
+    /// <summary>A file of this repository (README.md, …), found by walking up from the test binaries.</summary>
+    public static string RepositoryFile(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GanForge.slnx"))) return Path.Combine(dir.FullName, name);
+        throw new FileNotFoundException($"No GanForge.slnx above {AppContext.BaseDirectory}.");
+    }
+
     /// <summary>Random 28×28 grey images with labels 0–9, deterministic for a seed.</summary>
     public static (IdxArray Images, IdxArray Labels) RandomMnistLike(int count, int seed = 1)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
@@ -43,7 +44,7 @@ internal static class InpaintCommand
             using var scope = NewDisposeScope();
             Tensor images;
             Tensor? labels = null;
-            var conditional = inpainter.Header.Config.Model.Conditioning != "none";
+            var conditional = inpainter.Header.Config.Model.Conditioning != Conditioning.None;
             ImageDataset? test = null;
             if (parse.GetValue(fromTest) is { } n)
             {

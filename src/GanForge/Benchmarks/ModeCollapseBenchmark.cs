@@ -53,7 +53,7 @@ public static class ModeCollapseBenchmark
         using (no_grad())
         {
             var z = randn([EvaluationSamples, config.Model.LatentDim], generator: source);
-            var labels = config.Model.Conditioning != "none"
+            var labels = config.Model.Conditioning != Conditioning.None
                 ? arange(EvaluationSamples).remainder(data.ModeCount) : null;
             samples = ModelZoo.Generate(sampler, z, labels);
         }

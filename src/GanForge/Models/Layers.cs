@@ -8,8 +8,6 @@ namespace GanForge.Models;
 /// <summary>Discriminator layers built by option: spectrally normalised or plain, and the selectable normalisation.</summary>
 public static class Layers
 {
-    public static IReadOnlyList<string> Normalizations { get; } = ["none", "batch", "instance", "layer"];
-
     public static Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, long kernel, long stride, long padding, bool spectral, bool bias = true) =>
         spectral
             ? new SpectralConv2d(inChannels, outChannels, kernel, stride, padding, bias)
@@ -23,22 +21,22 @@ public static class Layers
     /// channel), layer (per image over C, H, W: GroupNorm with one group) or none. Critics trained with a
     /// gradient penalty must not use batch: the penalty is defined per example.
     /// </summary>
-    public static Module<Tensor, Tensor> Normalization2d(string kind, long channels) => StartAsIdentity(kind switch
+    public static Module<Tensor, Tensor> Normalization2d(Normalization kind, long channels) => StartAsIdentity(kind switch
     {
-        "batch" => BatchNorm2d(channels),
-        "instance" => InstanceNorm2d(channels, affine: true),
-        "layer" => GroupNorm(1, channels),
-        "none" => Identity(),
-        _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
+        Normalization.Batch => BatchNorm2d(channels),
+        Normalization.Instance => InstanceNorm2d(channels, affine: true),
+        Normalization.Layer => GroupNorm(1, channels),
+        Normalization.None => Identity(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     });
 
     /// <summary>Normalisation of a (B, F) vector: batch, layer or none (instance norm has no meaning there).</summary>
-    public static Module<Tensor, Tensor> Normalization1d(string kind, long features) => StartAsIdentity(kind switch
+    public static Module<Tensor, Tensor> Normalization1d(Normalization kind, long features) => StartAsIdentity(kind switch
     {
-        "batch" => BatchNorm1d(features),
-        "layer" or "instance" => LayerNorm(features),
-        "none" => Identity(),
-        _ => throw new ConfigException($"model.d_norm '{kind}' is not known; expected one of {string.Join(", ", Normalizations)}."),
+        Normalization.Batch => BatchNorm1d(features),
+        Normalization.Layer or Normalization.Instance => LayerNorm(features),
+        Normalization.None => Identity(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     });
 
     /// <summary>

@@ -7,12 +7,12 @@ using static TorchSharp.torch.nn;
 namespace GanForge.Models;
 
 /// <summary>A named architecture with its default widths, discriminator dropout and normalisation, and the image size it produces (null = the data's).</summary>
-public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0, string DefaultNorm = "none", bool ForPoints = false);
+public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0, Normalization DefaultNorm = Normalization.None, bool ForPoints = false);
 
 /// <summary>The discriminator options every architecture honours (model.* keys).</summary>
 /// <param name="Pack">PacGAN: D reads Pack samples concatenated along channels.</param>
 /// <param name="LabelChannels">Extra one-hot input channels of a concat-conditional D.</param>
-public sealed record DiscriminatorOptions(double Dropout = 0, bool Spectral = false, string Norm = "none", bool MinibatchStdDev = false, int Pack = 1, int LabelChannels = 0)
+public sealed record DiscriminatorOptions(double Dropout = 0, bool Spectral = false, Normalization Norm = Normalization.None, bool MinibatchStdDev = false, int Pack = 1, int LabelChannels = 0)
 {
     public int InputChannels(ImageShape shape) => shape.Channels * Pack + LabelChannels;
 }
@@ -25,27 +25,18 @@ public static class ModelZoo
         new("mlp", "classic fully connected GAN (Goodfellow et al. 2014): G z→128→pixels, D pixels→128→1", 128, 128, null),
         new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3),
         new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28),
-        new("dcgan32", "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D", 64, 64, 32, 0, "batch"),
-        new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64), BatchNorm in D", 64, 64, 64, 0, "batch"),
+        new("dcgan32", "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D", 64, 64, 32, 0, Normalization.Batch),
+        new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64), BatchNorm in D", 64, 64, 64, 0, Normalization.Batch),
         new("mlp-toy", "2-D points (ring8, grid25): G z→3×128 ReLU→(x, y), D (x, y)→2×128 LeakyReLU→1", 128, 128, null, ForPoints: true),
     ];
-
-    public static IReadOnlyList<string> Conditionings { get; } = ["none", "concat", "projection", "acgan"];
 
     public static ModelSpec Require(string name) =>
         Models.FirstOrDefault(m => m.Name == name)
         ?? throw new ConfigException($"model.name '{name}' is not a known model; expected one of {string.Join(", ", Models.Select(m => m.Name))}.");
 
-    /// <summary>Checks the model section's names: the model, its conditioning and D's normalisation.</summary>
-    /// <exception cref="ConfigException">A name is not known.</exception>
-    public static void Validate(ModelConfig config)
-    {
-        Require(config.Name);
-        if (config.DNorm is { } norm && !Layers.Normalizations.Contains(norm))
-            throw new ConfigException($"model.d_norm '{norm}' is not known; expected one of {string.Join(", ", Layers.Normalizations)}.");
-        if (!Conditionings.Contains(config.Conditioning))
-            throw new ConfigException($"model.conditioning '{config.Conditioning}' is not known; expected one of {string.Join(", ", Conditionings)}.");
-    }
+    /// <summary>Checks the model section's name against the registry.</summary>
+    /// <exception cref="ConfigException">The model is not known.</exception>
+    public static void Validate(ModelConfig config) => Require(config.Name);
 
     /// <summary>The image shape the model works at for data of the given shape.</summary>
     public static ImageShape ImageShapeFor(ModelConfig config, ImageShape data)
@@ -55,7 +46,7 @@ public static class ModelZoo
     }
 
     /// <summary>The normalisation D uses under this config: model.d_norm, or the architecture's own.</summary>
-    public static string DiscriminatorNorm(ModelConfig config) => config.DNorm ?? Require(config.Name).DefaultNorm;
+    public static Normalization DiscriminatorNorm(ModelConfig config) => config.DNorm ?? Require(config.Name).DefaultNorm;
 
     /// <summary>Builds G and D with DCGAN initialisation, drawing from torch's global generator (seed it first).</summary>
     public static (Module Generator, Module Discriminator) Create(ModelConfig config, ImageShape shape) =>
@@ -66,10 +57,10 @@ public static class ModelZoo
     {
         var spec = Require(config.Name);
         var ngf = config.Ngf ?? spec.DefaultNgf;
-        var conditional = config.Conditioning != "none";
+        var conditional = config.Conditioning != Conditioning.None;
         var embed = conditional ? EmbedDim(config) : 0;
         var latent = config.LatentDim + embed;
-        Module<Tensor, Tensor> Activation() => config.GeneratorActivation == "leaky-relu" ? LeakyReLU(0.3) : ReLU();
+        Module<Tensor, Tensor> Activation() => config.GeneratorActivation == GeneratorActivation.LeakyRelu ? LeakyReLU(0.3) : ReLU();
         Module<Tensor, Tensor> body = spec.Name switch
         {
             "mlp" => new MlpGenerator(latent, ngf, shape),
@@ -92,7 +83,7 @@ public static class ModelZoo
         var ndf = config.Ndf ?? spec.DefaultNdf;
         var options = new DiscriminatorOptions(
             config.DiscriminatorDropout ?? spec.DefaultDropout, config.SpectralNorm, DiscriminatorNorm(config), config.MinibatchStddev,
-            config.Pack, config.Conditioning == "concat" ? Classes(config) : 0);
+            config.Pack, config.Conditioning == Conditioning.Concat ? Classes(config) : 0);
         var channels = options.InputChannels(shape);
         Module<Tensor, Tensor> body = spec.Name switch
         {
@@ -105,9 +96,9 @@ public static class ModelZoo
         };
         Module d = config.Conditioning switch
         {
-            "concat" => new ConditionalDiscriminator(Classes(config), body, projection: false),
-            "projection" => new ConditionalDiscriminator(Classes(config), body, projection: true),
-            "acgan" => new AuxiliaryClassifierDiscriminator(Classes(config), body, config.SpectralNorm),
+            Conditioning.Concat => new ConditionalDiscriminator(Classes(config), body, projection: false),
+            Conditioning.Projection => new ConditionalDiscriminator(Classes(config), body, projection: true),
+            Conditioning.Acgan => new AuxiliaryClassifierDiscriminator(Classes(config), body, config.SpectralNorm),
             _ => body,
         };
         if (!spec.ForPoints) WeightInit.Dcgan(d);

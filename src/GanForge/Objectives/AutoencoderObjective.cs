@@ -51,8 +51,6 @@ public sealed record AutoencoderLoss(Tensor Total, Tensor Reconstruction, Tensor
 /// </summary>
 public sealed class AutoencoderObjective
 {
-    public static IReadOnlyList<string> ReconstructionLosses { get; } = ["bce", "mse"];
-
     public AutoencoderObjective(ObjectiveConfig config)
     {
         Name = config.Name;
@@ -64,7 +62,7 @@ public sealed class AutoencoderObjective
     public string Name { get; }
     public bool Variational { get; }
     public double Beta { get; }
-    public string Reconstruction { get; }
+    public Configuration.ReconstructionLoss Reconstruction { get; }
 
     /// <summary>Encoder outputs per image: μ and log σ² for a VAE, the code itself for an AE.</summary>
     public int EncoderOutputs(int latentDim) => Variational ? 2 * latentDim : latentDim;
@@ -93,7 +91,7 @@ public sealed class AutoencoderObjective
         return new(reconstruction + Beta * kl, reconstruction, kl);
     }
 
-    public Tensor ReconstructionLoss(Tensor reconstruction, Tensor images) => Reconstruction == "mse"
+    public Tensor ReconstructionLoss(Tensor reconstruction, Tensor images) => Reconstruction == Configuration.ReconstructionLoss.Mse
         ? AutoencoderLosses.SquaredError(reconstruction, images)
         : AutoencoderLosses.BinaryCrossEntropy(reconstruction, images);
 
@@ -103,28 +101,14 @@ public sealed class AutoencoderObjective
         return (halves[0], halves[1]);
     }
 
-    /// <summary>Checks that the run uses none of the adversarial options, which have no meaning for an autoencoder.</summary>
+    /// <summary>Checks the model has an encoder and that the run uses none of the GAN settings, which have no meaning for an autoencoder.</summary>
     public static void Validate(RunConfig run)
     {
         var o = run.Objective;
-        if (!ReconstructionLosses.Contains(o.Reconstruction))
-            throw new ConfigException($"objective.reconstruction is '{o.Reconstruction}'; expected one of {string.Join(", ", ReconstructionLosses)}.");
-        RunConfig.NotNegative(o.Beta, "objective.beta");
         if (!ModelZoo.HasEncoder(run.Model.Name)) throw new ConfigException(ModelZoo.NoEncoder(run.Model.Name));
         if (o.Name == "ae" && o.Beta != 1) throw new ConfigException("objective.beta weights the KL term of 'vae'; a plain 'ae' has none.");
-        var adversarial = new (string Key, bool Set)[]
-        {
-            ("objective.real_label", o.RealLabel != 1), ("objective.fake_label", o.FakeLabel != 0), ("objective.label_flip", o.LabelFlip != 0),
-            ("objective.gradient_penalty", o.GradientPenalty is not null), ("objective.r1_gamma", o.R1Gamma != 0), ("objective.r1_every", o.R1Every != 1),
-            ("objective.weight_clip", o.WeightClip is not null), ("objective.feature_matching", o.FeatureMatching != 0),
-            ("model.conditioning", run.Model.Conditioning != "none"), ("model.pack", run.Model.Pack != 1),
-            ("model.spectral_norm", run.Model.SpectralNorm), ("model.minibatch_stddev", run.Model.MinibatchStddev),
-            ("training.d_steps_per_g_step", run.Training.DStepsPerGStep != 1), ("training.d_only_steps", run.Training.DOnlySteps != 0),
-            ("training.instance_noise", run.Training.InstanceNoise != 0), ("training.top_k_min", run.Training.TopKMin != 1),
-            ("training.diff_augment", run.Training.DiffAugment.Length > 0),
-        };
-        if (adversarial.FirstOrDefault(a => a.Set) is { Key: { } key })
-            throw new ConfigException($"{key} is a GAN setting; objective '{o.Name}' trains an autoencoder and needs it left at its default.");
+        if (ConfigSchema.FirstChanged(run, SettingScope.Gan) is { } key)
+            throw new ConfigException($"{key.Key} is a GAN setting; objective '{o.Name}' trains an autoencoder and needs it left at its default.");
     }
 }
 

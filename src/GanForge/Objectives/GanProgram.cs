@@ -29,7 +29,7 @@ public sealed class GanProgram : ITrainingProgram
         this.config = config;
         this.shape = shape;
         Objective = objective;
-        classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
+        classes = config.Model.ClassCount;
         var (generator, discriminator) = ModelZoo.Create(config.Model, shape);
         Generator = generator;
         Discriminator = discriminator;

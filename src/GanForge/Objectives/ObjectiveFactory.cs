@@ -66,21 +66,12 @@ public static class ObjectiveFactory
             return;
         }
         var objective = Create(config);
-        if (config.RealLabel is < 0 or > 1) throw new ConfigException($"objective.real_label is {config.RealLabel}; expected a value in [0, 1].");
-        if (config.FakeLabel is < 0 or > 1) throw new ConfigException($"objective.fake_label is {config.FakeLabel}; expected a value in [0, 1].");
-        if (config.LabelFlip is < 0 or >= 0.5) throw new ConfigException($"objective.label_flip is {config.LabelFlip}; expected a probability in [0, 0.5).");
         if (!objective.IsClassifier && (config.RealLabel != 1 || config.FakeLabel != 0 || config.LabelFlip > 0))
             throw new ConfigException($"objective.real_label, fake_label and label_flip apply to classifier objectives (non-saturating, minimax, lsgan, feature-matching), not '{config.Name}'.");
-        if (config.GradientPenalty is { } gp) RunConfig.NotNegative(gp, "objective.gradient_penalty");
-        RunConfig.NotNegative(config.R1Gamma, "objective.r1_gamma");
-        RunConfig.Positive(config.R1Every, "objective.r1_every");
-        if (config.WeightClip is { } clip) RunConfig.Positive(clip, "objective.weight_clip");
-        RunConfig.NotNegative(config.FeatureMatching, "objective.feature_matching");
-        RunConfig.NotNegative(config.ClassLossWeight, "objective.class_loss_weight");
-        if (config.Reconstruction != "bce" || config.Beta != 1)
-            throw new ConfigException($"objective.reconstruction and objective.beta apply to the autoencoder objectives (ae, vae), not '{config.Name}'.");
+        if (ConfigSchema.FirstChanged(run, SettingScope.Autoencoder) is { } key)
+            throw new ConfigException($"{key.Key} applies to the autoencoder objectives (ae, vae), not '{config.Name}'.");
         var penalised = objective.GradientPenaltyWeight > 0 || config.R1Gamma > 0;
-        if (penalised && ModelZoo.DiscriminatorNorm(run.Model) == "batch")
+        if (penalised && ModelZoo.DiscriminatorNorm(run.Model) == Normalization.Batch)
             throw new ConfigException("A gradient penalty (wgan-gp, objective.gradient_penalty or r1_gamma) is defined per example and must not be used with a BatchNorm critic: set model.d_norm to layer, instance or none.");
     }
 }

@@ -83,7 +83,7 @@ public sealed class Inpainter : IDisposable
         this.generator = generator;
         this.discriminator = discriminator;
         if (discriminator is not null) critic = new Critic(discriminator, header.Config.Model.Pack);
-        classes = header.Config.Model.Conditioning == "none" ? 0 : header.Config.Model.Classes ?? 0;
+        classes = header.Config.Model.ClassCount;
         generator.eval();
         discriminator?.eval();
         foreach (var p in generator.parameters().Concat(discriminator?.parameters() ?? [])) p.requires_grad = false;

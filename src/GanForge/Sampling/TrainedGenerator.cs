@@ -31,7 +31,7 @@ public sealed class TrainedGenerator : IDisposable
     public int LatentDim => Header.Config.Model.LatentDim;
 
     /// <summary>Number of classes a conditional generator takes, 0 for an unconditional one.</summary>
-    public int ClassCount => Header.Config.Model.Conditioning == "none" ? 0 : Header.Config.Model.Classes ?? 0;
+    public int ClassCount => Header.Config.Model.ClassCount;
 
     /// <summary>Loads G from a checkpoint file, or from a run directory's newest checkpoint.</summary>
     /// <exception cref="CheckpointException">No checkpoint there, or it is not a valid one.</exception>

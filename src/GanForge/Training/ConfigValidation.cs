@@ -20,7 +20,6 @@ public static class ConfigValidation
             ModelZoo.Validate(config.Model);
             ObjectiveFactory.Validate(config);
             config.CheckValues();
-            LearningRateSchedule.Validate(config.Optimizer);
             DiffAugment.ParsePolicy(config.Training.DiffAugment, "training.diff_augment");
             TorchRuntime.ParseDevice(config.Training.Device);
             return config;

@@ -8,25 +8,16 @@ namespace GanForge.Training;
 /// </summary>
 public static class LearningRateSchedule
 {
-    public static IReadOnlyList<string> Names { get; } = ["constant", "step", "exponential", "linear"];
-
-    /// <exception cref="ConfigException">optimizer.schedule is not one of <see cref="Names"/>.</exception>
-    public static void Validate(OptimizerConfig config)
-    {
-        if (!Names.Contains(config.Schedule))
-            throw new ConfigException($"optimizer.schedule is '{config.Schedule}'; expected one of {string.Join(", ", Names)}.");
-    }
-
     /// <summary>The rate for 0-based <paramref name="step"/> of a run of <paramref name="totalSteps"/> steps.</summary>
     public static double At(double baseRate, long step, long totalSteps, OptimizerConfig config)
     {
         var factor = config.Schedule switch
         {
-            "constant" => 1.0,
-            "step" => Math.Pow(config.ScheduleGamma, step / config.ScheduleStepSize),
-            "exponential" => Math.Pow(config.ScheduleGamma, step),
-            "linear" => 1.0 - (double)step / Math.Max(1, totalSteps),
-            _ => throw new ConfigException($"optimizer.schedule is '{config.Schedule}'; expected one of {string.Join(", ", Names)}."),
+            Schedule.Constant => 1.0,
+            Schedule.Step => Math.Pow(config.ScheduleGamma, step / config.ScheduleStepSize),
+            Schedule.Exponential => Math.Pow(config.ScheduleGamma, step),
+            Schedule.Linear => 1.0 - (double)step / Math.Max(1, totalSteps),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Schedule, null),
         };
         if (config.WarmupSteps > 0 && step < config.WarmupSteps) factor *= (step + 1.0) / config.WarmupSteps;
         return baseRate * factor;

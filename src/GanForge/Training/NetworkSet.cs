@@ -29,7 +29,7 @@ internal sealed class NetworkSet : IDisposable
         {
             var lr = BaseRate(network);
             var parameters = network.Module.parameters();
-            OptimizerHelper optimizer = config.Name == "rmsprop" ? optim.RMSProp(parameters, lr) : optim.Adam(parameters, lr, config.Beta1, config.Beta2);
+            OptimizerHelper optimizer = config.Name == OptimizerKind.Rmsprop ? optim.RMSProp(parameters, lr) : optim.Adam(parameters, lr, config.Beta1, config.Beta2);
             entries.Add(new Entry(network, optimizer, averages[network.Name]));
         }
     }

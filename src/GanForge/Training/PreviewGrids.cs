@@ -35,7 +35,7 @@ internal sealed class PreviewGrids : IDisposable
         var count = data is ToyMixture ? PointsPreviewCount : config.Output.GridSize * config.Output.GridSize;
         fixedNoise = randn([count, config.Model.LatentDim], generator: noiseSource).to(device).DetachFromDisposeScope();
         // Conditional grids cycle through the classes, so each column of a 10-wide grid is one class.
-        var classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
+        var classes = config.Model.ClassCount;
         if (classes > 0) fixedLabels = arange(count, device: device).remainder(classes).DetachFromDisposeScope();
         if (program is IReconstructingProgram)
         {

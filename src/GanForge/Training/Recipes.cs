@@ -36,7 +36,7 @@ public static class Recipes
     {
         Data = Base.Data with { Dataset = "grid25" },
         Model = Base.Model with { Name = "mlp-toy", LatentDim = 2, Ngf = 256, Ndf = 256, Pack = 2 },
-        Optimizer = Base.Optimizer with { LrG = 1e-3, LrD = 1e-3, Schedule = "linear" },
+        Optimizer = Base.Optimizer with { LrG = 1e-3, LrD = 1e-3, Schedule = Schedule.Linear },
         Training = Base.Training with { BatchSize = 256, Steps = 10000, GeneratorEmaDecay = 0 },
         Output = Base.Output with { SampleEvery = 2500, CheckpointEvery = 10000, LogEvery = 100 },
     };
@@ -47,23 +47,23 @@ public static class Recipes
             "Radford et al. 2016, §4",
             Base with
             {
-                Model = Base.Model with { Name = "dcgan28", GeneratorActivation = "relu", DiscriminatorDropout = 0, DNorm = "batch" },
+                Model = Base.Model with { Name = "dcgan28", GeneratorActivation = GeneratorActivation.Relu, DiscriminatorDropout = 0, DNorm = Normalization.Batch },
                 Training = Base.Training with { BatchSize = 128, GeneratorEmaDecay = 0 },
             }),
         new("wgan", "WGAN: Wasserstein loss, weight clipping c = 0.01, RMSprop 5e-5, n_critic 5, batch 64",
             "Arjovsky et al. 2017, Algorithm 1",
             Base with
             {
-                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "batch" },
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = Normalization.Batch },
                 Objective = Base.Objective with { Name = "wgan" },
-                Optimizer = Base.Optimizer with { Name = "rmsprop", LrG = 5e-5, LrD = 5e-5 },
+                Optimizer = Base.Optimizer with { Name = OptimizerKind.Rmsprop, LrG = 5e-5, LrD = 5e-5 },
                 Training = Base.Training with { DStepsPerGStep = 5 },
             }),
         new("wgan-gp", "WGAN-GP: gradient penalty λ = 10 (α per example), Adam 1e-4 β (0.5, 0.9), n_critic 5, layer norm in the critic",
             "Gulrajani et al. 2017, Algorithm 1",
             Base with
             {
-                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "layer" },
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = Normalization.Layer },
                 Objective = Base.Objective with { Name = "wgan-gp" },
                 Optimizer = Base.Optimizer with { LrG = 1e-4, LrD = 1e-4, Beta1 = 0.5, Beta2 = 0.9 },
                 Training = Base.Training with { DStepsPerGStep = 5 },
@@ -72,7 +72,7 @@ public static class Recipes
             "Mao et al. 2017, §3.2",
             Base with
             {
-                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = "batch" },
+                Model = Base.Model with { Name = "dcgan28", DiscriminatorDropout = 0, DNorm = Normalization.Batch },
                 Objective = Base.Objective with { Name = "lsgan" },
             }),
         new("sngan-hinge", "SNGAN: spectral norm in every D layer, hinge loss, Adam 2e-4 β (0, 0.9), n_dis 5",
@@ -86,10 +86,10 @@ public static class Recipes
             }),
         new("cgan", "Conditional GAN: label embedding into G, projection discriminator, on the default model",
             "Mirza & Osindero 2014; Miyato & Koyama 2018",
-            Base with { Model = Base.Model with { Conditioning = "projection" } }),
+            Base with { Model = Base.Model with { Conditioning = Conditioning.Projection } }),
         new("acgan", "AC-GAN: label embedding into G, auxiliary classifier head on D, class loss weight 1",
             "Odena et al. 2017",
-            Base with { Model = Base.Model with { Conditioning = "acgan" } }),
+            Base with { Model = Base.Model with { Conditioning = Conditioning.Acgan } }),
         new("stacked-dcgan", "Stacked MNIST (1,000 modes) with the default model: the DCGAN baseline of PacGAN's Table 2 on 28×28×3 digit triples",
             "Lin et al. 2018 (PacGAN), §5.2, VEEGAN setting; model and budget are this project's default run",
             StackedMnist),

@@ -151,7 +151,7 @@ public sealed class Trainer : IDisposable
     {
         if (config.Training.Threads == 0)
             config = config with { Training = config.Training with { Threads = Environment.ProcessorCount } };
-        if (config.Model.Conditioning == "none") return config;
+        if (config.Model.Conditioning == Conditioning.None) return config;
         if (data.ClassCount < 2)
             throw new ConfigException($"model.conditioning '{config.Model.Conditioning}' needs labelled data, but dataset '{data.Name}' has no labels.");
         if (config.Model.Classes is { } classes && classes != data.ClassCount)

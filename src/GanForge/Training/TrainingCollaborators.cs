@@ -94,7 +94,7 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
     public MetricSet Measure(nn.Module sampler, bool isAverage, Device device)
     {
         var count = config.Output.EvalCount;
-        var classes = config.Model.Conditioning == "none" ? 0 : config.Model.Classes ?? 0;
+        var classes = config.Model.ClassCount;
         using var scope = NewDisposeScope();
         using var source = new torch.Generator((ulong)config.Training.Seed + SeedOffset);
         var latents = randn([count, config.Model.LatentDim], generator: source).to(device);

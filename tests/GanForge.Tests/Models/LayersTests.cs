@@ -71,7 +71,7 @@ public sealed class LayersTests
     public void Conditional_models_take_labels_and_acgan_returns_class_logits(string conditioning)
     {
         using var scope = NewDisposeScope();
-        var config = new ModelConfig { Name = "dcgan28-small", LatentDim = 6, Ngf = 4, Ndf = 4, Conditioning = conditioning, Classes = 10 };
+        var config = new ModelConfig { Name = "dcgan28-small", LatentDim = 6, Ngf = 4, Ndf = 4, Conditioning = Enum.Parse<Conditioning>(conditioning, ignoreCase: true), Classes = 10 };
         var shape = new ImageShape(1, 28, 28);
         using var g = ModelZoo.CreateGenerator(config, shape);
         using var d = ModelZoo.CreateDiscriminator(config, shape);
@@ -95,7 +95,7 @@ public sealed class LayersTests
     public void Options_build_every_discriminator_and_pack_multiplies_its_input(string model, string norm)
     {
         using var scope = NewDisposeScope();
-        var config = new ModelConfig { Name = model, Ngf = 4, Ndf = 4, DNorm = norm, SpectralNorm = true, MinibatchStddev = true, Pack = 2 };
+        var config = new ModelConfig { Name = model, Ngf = 4, Ndf = 4, DNorm = Enum.Parse<Normalization>(norm, ignoreCase: true), SpectralNorm = true, MinibatchStddev = true, Pack = 2 };
         var shape = ModelZoo.ImageShapeFor(config, new ImageShape(1, 28, 28));
         using var d = ModelZoo.CreateDiscriminator(config, shape);
         var critic = new GanForge.Objectives.Critic(d, pack: 2);
@@ -113,7 +113,7 @@ public sealed class LayersTests
         // TorchSharp's GroupNorm leaves its weight uninitialised; several fresh modules make garbage show.
         for (var i = 0; i < 20; i++)
         {
-            using var norm = Layers.Normalization2d(kind, 16);
+            using var norm = Layers.Normalization2d(Enum.Parse<Normalization>(kind, ignoreCase: true), 16);
             foreach (var (name, p) in norm.named_parameters())
                 Assert.True(p.eq(name == "weight" ? 1f : 0f).all().item<bool>(), $"{kind} {name}");
         }
@@ -125,6 +125,6 @@ public sealed class LayersTests
         var config = new RunConfig { Objective = new ObjectiveConfig { Name = "wgan-gp" }, Model = new ModelConfig { Name = "dcgan64" } };
         var e = Assert.Throws<ConfigException>(() => config.Validated());
         Assert.Contains("model.d_norm", e.Message);
-        (config with { Model = config.Model with { DNorm = "layer" } }).Validated();
+        (config with { Model = config.Model with { DNorm = Normalization.Layer } }).Validated();
     }
 }

@@ -82,9 +82,9 @@ public sealed class AutoencoderLossesTests
         Assert.Contains("model.pack", Assert.Throws<ConfigException>(() => (vae with { Model = vae.Model with { Pack = 2 } }).Validated()).Message);
         Assert.Contains("objective.r1_gamma", Assert.Throws<ConfigException>(() => (vae with { Objective = vae.Objective with { R1Gamma = 1 } }).Validated()).Message);
         Assert.Contains("has no encoder", Assert.Throws<ConfigException>(() => (vae with { Model = vae.Model with { Name = "dcgan64" } }).Validated()).Message);
-        Assert.Contains("objective.reconstruction", Assert.Throws<ConfigException>(() => (vae with { Objective = vae.Objective with { Reconstruction = "l1" } }).Validated()).Message);
+        Assert.Contains("objective.reconstruction", Assert.Throws<ConfigException>(() => RunConfig.FromJson("""{ "objective": { "name": "vae", "reconstruction": "l1" } }""", "vae.json")).Message);
         Assert.Contains("objective.beta", Assert.Throws<ConfigException>(() => new RunConfig { Objective = new ObjectiveConfig { Name = "ae", Beta = 4 } }.Validated()).Message);
         Assert.Contains("objective.beta", Assert.Throws<ConfigException>(() => new RunConfig { Objective = new ObjectiveConfig { Beta = 4 } }.Validated()).Message);
-        (vae with { Objective = vae.Objective with { Reconstruction = "mse", Beta = 4 } }).Validated();
+        (vae with { Objective = vae.Objective with { Reconstruction = ReconstructionLoss.Mse, Beta = 4 } }).Validated();
     }
 }

@@ -46,7 +46,7 @@ public sealed class PhasesTests : IDisposable
         var tiny = TestData.TinyConfig(temp.Path);
         var config = (tiny with
         {
-            Model = tiny.Model with { DNorm = "layer" },
+            Model = tiny.Model with { DNorm = Normalization.Layer },
             Objective = tiny.Objective with { R1Gamma = 1, R1Every = 4 },
             Training = tiny.Training with { DStepsPerGStep = 3, DOnlySteps = 2 },
         }).Validated();
@@ -66,7 +66,7 @@ public sealed class PhasesTests : IDisposable
         float[] Train(int every)
         {
             var tiny = TestData.TinyConfig(temp.File($"r1-{every}"), steps: 3);
-            var config = tiny with { Model = tiny.Model with { DNorm = "layer" }, Objective = tiny.Objective with { R1Gamma = 10, R1Every = every } };
+            var config = tiny with { Model = tiny.Model with { DNorm = Normalization.Layer }, Objective = tiny.Objective with { R1Gamma = 10, R1Every = every } };
             using var trainer = Trainer.Start(config, EmbeddedMnist.Load(DataSplit.Train));
             var metrics = trainer.Run().Run.ReadMetrics();
             Assert.All(metrics, m => Assert.True(double.IsFinite(m.DLoss!.Value)));

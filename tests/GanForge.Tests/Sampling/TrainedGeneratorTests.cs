@@ -15,7 +15,7 @@ public sealed class TrainedGeneratorTests : IDisposable
     [Fact]
     public void Class_interpolation_ends_at_the_two_classes_samples()
     {
-        var config = TestData.TinyConfig(temp.Path, model: "mlp", steps: 2) with { Model = new ModelConfig { Name = "mlp", Ngf = 8, Ndf = 8, LatentDim = 4, Conditioning = "concat" } };
+        var config = TestData.TinyConfig(temp.Path, model: "mlp", steps: 2) with { Model = new ModelConfig { Name = "mlp", Ngf = 8, Ndf = 8, LatentDim = 4, Conditioning = Conditioning.Concat } };
         using (var trainer = Trainer.Start(config, EmbeddedMnist.Load(DataSplit.Train))) trainer.Run();
         using var generator = TrainedGenerator.Load(Directory.GetDirectories(temp.Path).Single());
         using var scope = NewDisposeScope();

@@ -11,11 +11,11 @@ public sealed class LearningRateScheduleTests
     public void Schedules_give_the_documented_rate_per_step()
     {
         Assert.Equal(1.0, At(new OptimizerConfig(), 77));
-        var step = new OptimizerConfig { Schedule = "step", ScheduleStepSize = 10, ScheduleGamma = 0.5 };
+        var step = new OptimizerConfig { Schedule = Schedule.Step, ScheduleStepSize = 10, ScheduleGamma = 0.5 };
         Assert.Equal([1.0, 1.0, 0.5, 0.25], new[] { 0L, 9, 10, 25 }.Select(s => At(step, s)));
-        var exponential = new OptimizerConfig { Schedule = "exponential", ScheduleGamma = 0.9 };
+        var exponential = new OptimizerConfig { Schedule = Schedule.Exponential, ScheduleGamma = 0.9 };
         Assert.Equal(0.9 * 0.9 * 0.9, At(exponential, 3), 12);
-        var linear = new OptimizerConfig { Schedule = "linear" };
+        var linear = new OptimizerConfig { Schedule = Schedule.Linear };
         Assert.Equal([1.0, 0.75, 0.01], new[] { 0L, 25, 99 }.Select(s => At(linear, s)), new ToleranceComparer());
     }
 

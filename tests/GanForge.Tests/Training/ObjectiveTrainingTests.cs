@@ -42,9 +42,9 @@ public sealed class ObjectiveTrainingTests : IDisposable
     {
         var config = Tiny(c => c with
         {
-            Model = c.Model with { SpectralNorm = true, MinibatchStddev = true, Pack = 2, DNorm = "layer" },
+            Model = c.Model with { SpectralNorm = true, MinibatchStddev = true, Pack = 2, DNorm = Normalization.Layer },
             Objective = c.Objective with { RealLabel = 0.9, FakeLabel = 0.1, LabelFlip = 0.05, R1Gamma = 1, FeatureMatching = 0.5 },
-            Optimizer = c.Optimizer with { Schedule = "linear", WarmupSteps = 2, GradClipNorm = 1, GradClipValue = 0.5, L2G = 1e-4, L2D = 1e-4, LrG = 1e-4, LrD = 4e-4 },
+            Optimizer = c.Optimizer with { Schedule = Schedule.Linear, WarmupSteps = 2, GradClipNorm = 1, GradClipValue = 0.5, L2G = 1e-4, L2D = 1e-4, LrG = 1e-4, LrD = 4e-4 },
             Training = c.Training with { InstanceNoise = 0.1, DOnlySteps = 1 },
         }, steps: 4);
         using var trainer = Trainer.Start(config, Data(config));
@@ -123,7 +123,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
     [Fact]
     public void Conditional_training_samples_the_requested_labels()
     {
-        var config = Tiny(c => c with { Model = c.Model with { Conditioning = "acgan" } }, steps: 2);
+        var config = Tiny(c => c with { Model = c.Model with { Conditioning = Conditioning.Acgan } }, steps: 2);
         using var trainer = Trainer.Start(config, Data(config));
         var result = trainer.Run();
         Assert.Equal(10, Checkpoint.ReadHeader(result.LastCheckpoint).Config.Model.Classes);
@@ -145,7 +145,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
     [Fact]
     public void Conditioning_needs_labelled_data()
     {
-        var config = Tiny(c => c with { Model = c.Model with { Conditioning = "concat" } });
+        var config = Tiny(c => c with { Model = c.Model with { Conditioning = Conditioning.Concat } });
         var unlabelled = new ImageDataset("plain", new byte[16 * 784], 16, 1, 28, 28);
         var e = Assert.Throws<ConfigException>(() => Trainer.Start(config, unlabelled));
         Assert.Contains("labelled", e.Message);
@@ -158,7 +158,7 @@ public sealed class ObjectiveTrainingTests : IDisposable
         {
             Model = c.Model with { SpectralNorm = true, MinibatchStddev = true },
             Objective = c.Objective with { Name = "wgan-gp" },
-            Optimizer = c.Optimizer with { Schedule = "step", ScheduleStepSize = 2 },
+            Optimizer = c.Optimizer with { Schedule = Schedule.Step, ScheduleStepSize = 2 },
             Training = c.Training with { InstanceNoise = 0.2, DStepsPerGStep = 2 },
             Output = c.Output with { CheckpointEvery = 2 },
         }, steps: 4);
