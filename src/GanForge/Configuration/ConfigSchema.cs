@@ -67,7 +67,7 @@ public sealed class ConfigKey
     public object? Default { get; }
 
     /// <summary>The names an enum key accepts (kebab case), else empty.</summary>
-    public IReadOnlyList<string> Choices => Type.IsEnum ? [.. Enum.GetNames(Type).Select(JsonNamingPolicy.KebabCaseLower.ConvertName)] : [];
+    public IReadOnlyList<string> Choices => Type.IsEnum ? [.. Enum.GetValues(Type).Cast<Enum>().Select(e => e.ToConfigName())] : [];
 
     public object? Get(RunConfig config) => property.GetValue(section.GetValue(config));
 
@@ -121,7 +121,7 @@ public sealed class ConfigKey
     public string Format(object? value) => value switch
     {
         null => "null",
-        Enum e => JsonNamingPolicy.KebabCaseLower.ConvertName(e.ToString()),
+        Enum e => e.ToConfigName(),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
@@ -132,6 +132,12 @@ public sealed class ConfigKey
     {
         if (range is not null && Get(config) is { } value) range.Check(Convert.ToDouble(value, CultureInfo.InvariantCulture), Key);
     }
+}
+
+public static class ConfigNames
+{
+    /// <summary>An enum value as config.json and the CLI spell it (<c>LeakyRelu</c> → <c>leaky-relu</c>).</summary>
+    public static string ToConfigName(this Enum value) => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>Every key of <see cref="RunConfig"/>, in declaration order, read once from the records' <see cref="SettingAttribute"/>s.</summary>

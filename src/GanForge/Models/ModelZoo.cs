@@ -6,8 +6,27 @@ using static TorchSharp.torch.nn;
 
 namespace GanForge.Models;
 
-/// <summary>A named architecture with its default widths, discriminator dropout and normalisation, and the image size it produces (null = the data's).</summary>
-public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0, Normalization DefaultNorm = Normalization.None, bool ForPoints = false);
+/// <summary>What a generator factory gets: the latent size (z plus a label embedding), width, image shape and G's activation.</summary>
+public sealed record GeneratorArgs(int Latent, int Ngf, ImageShape Shape, Func<Module<Tensor, Tensor>> Activation);
+
+/// <summary>What a discriminator factory gets: width, input channels (images × pack + label channels), image shape and the D options.</summary>
+public sealed record DiscriminatorArgs(int Ndf, int Channels, ImageShape Shape, DiscriminatorOptions Options);
+
+/// <summary>What an encoder factory gets: width, image shape and the numbers it outputs per image.</summary>
+public sealed record EncoderArgs(int Ndf, ImageShape Shape, int Outputs);
+
+/// <summary>
+/// One line of the model registry: a named architecture with its default widths, D dropout and normalisation, the
+/// image size it produces (null = the data's), and the factories of its networks (an encoder when it can be an
+/// autoencoder).
+/// </summary>
+public sealed record ModelSpec(string Name, string Description, int DefaultNgf, int DefaultNdf, int? ImageSize, double DefaultDropout = 0,
+    Normalization DefaultNorm = Normalization.None, bool ForPoints = false)
+{
+    public required Func<GeneratorArgs, Module<Tensor, Tensor>> Generator { get; init; }
+    public required Func<DiscriminatorArgs, Module<Tensor, Tensor>> Discriminator { get; init; }
+    public Func<EncoderArgs, Module<Tensor, Tensor>>? Encoder { get; init; }
+}
 
 /// <summary>The discriminator options every architecture honours (model.* keys).</summary>
 /// <param name="Pack">PacGAN: D reads Pack samples concatenated along channels.</param>
@@ -17,18 +36,45 @@ public sealed record DiscriminatorOptions(double Dropout = 0, bool Spectral = fa
     public int InputChannels(ImageShape shape) => shape.Channels * Pack + LabelChannels;
 }
 
-/// <summary>The generator/discriminator pairs GanForge can build by name, plain or conditional.</summary>
+/// <summary>The model registry: one table that building, validation, 'ganforge models', help and tests all read.</summary>
 public static class ModelZoo
 {
     public static IReadOnlyList<ModelSpec> Models { get; } =
     [
-        new("mlp", "classic fully connected GAN (Goodfellow et al. 2014): G z→128→pixels, D pixels→128→1", 128, 128, null),
-        new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3),
-        new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28),
-        new("dcgan32", "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D", 64, 64, 32, 0, Normalization.Batch),
-        new("dcgan64", "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64), BatchNorm in D", 64, 64, 64, 0, Normalization.Batch),
-        new("mlp-toy", "2-D points (ring8, grid25): G z→3×128 ReLU→(x, y), D (x, y)→2×128 LeakyReLU→1", 128, 128, null, ForPoints: true),
+        new("mlp", "classic fully connected GAN (Goodfellow et al. 2014): G z→128→pixels, D pixels→128→1", 128, 128, null)
+        {
+            Generator = a => new MlpGenerator(a.Latent, a.Ngf, a.Shape),
+            Discriminator = a => new MlpDiscriminator(a.Ndf, a.Shape, a.Options),
+            Encoder = a => new MlpEncoder(a.Ndf, a.Shape, a.Outputs),
+        },
+        new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3)
+        {
+            Generator = a => new Dcgan28Generator(a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
+            Discriminator = a => new Dcgan28Discriminator(a.Ndf, a.Channels, a.Options),
+            Encoder = a => new ConvEncoder(a.Ndf, a.Shape.Channels, a.Outputs),
+        },
+        new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28)
+        {
+            Generator = a => new Dcgan28Generator(a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
+            Discriminator = a => new Dcgan28Discriminator(a.Ndf, a.Channels, a.Options),
+            Encoder = a => new ConvEncoder(a.Ndf, a.Shape.Channels, a.Outputs),
+        },
+        Dcgan(32, "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D"),
+        Dcgan(64, "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64): G 4·4·8ngf → 64², D 4 strided convs, BatchNorm in D"),
+        Dcgan(128, "the DCGAN layout one stage deeper for 128×128 photographs: G 4·4·16ngf → 128², D 5 strided convs, BatchNorm in D"),
+        new("mlp-toy", "2-D points (ring8, grid25): G z→3×128 ReLU→(x, y), D (x, y)→2×128 LeakyReLU→1", 128, 128, null, ForPoints: true)
+        {
+            Generator = a => new ToyGenerator(a.Latent, a.Ngf, a.Shape.Channels * a.Shape.Height * a.Shape.Width),
+            Discriminator = a => new ToyDiscriminator(a.Ndf, a.Channels * a.Shape.Height * a.Shape.Width, a.Options),
+        },
     ];
+
+    private static ModelSpec Dcgan(int resolution, string description) =>
+        new($"dcgan{resolution}", description, 64, 64, resolution, 0, Normalization.Batch)
+        {
+            Generator = a => new DcganGenerator(resolution, a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
+            Discriminator = a => new DcganDiscriminator(resolution, a.Ndf, a.Channels, a.Options),
+        };
 
     public static ModelSpec Require(string name) =>
         Models.FirstOrDefault(m => m.Name == name)
@@ -61,15 +107,7 @@ public static class ModelZoo
         var embed = conditional ? EmbedDim(config) : 0;
         var latent = config.LatentDim + embed;
         Module<Tensor, Tensor> Activation() => config.GeneratorActivation == GeneratorActivation.LeakyRelu ? LeakyReLU(0.3) : ReLU();
-        Module<Tensor, Tensor> body = spec.Name switch
-        {
-            "mlp" => new MlpGenerator(latent, ngf, shape),
-            "dcgan28" or "dcgan28-small" => new Dcgan28Generator(latent, ngf, shape.Channels, Activation()),
-            "dcgan32" => new Dcgan32Generator(latent, ngf, shape.Channels, Activation()),
-            "dcgan64" => new Dcgan64Generator(latent, ngf, shape.Channels, Activation()),
-            "mlp-toy" => new ToyGenerator(latent, ngf, shape.Channels * shape.Height * shape.Width),
-            _ => throw new ConfigException($"model.name '{spec.Name}' has no generator."),
-        };
+        var body = spec.Generator(new GeneratorArgs(latent, ngf, shape, Activation));
         Module g = conditional ? new ConditionalGenerator(Classes(config), embed, body) : body;
         // The toy MLPs keep PyTorch's default (Kaiming) initialisation: N(0, 0.02) starves deep ReLU MLPs.
         if (!spec.ForPoints) WeightInit.Dcgan(g);
@@ -84,16 +122,7 @@ public static class ModelZoo
         var options = new DiscriminatorOptions(
             config.DiscriminatorDropout ?? spec.DefaultDropout, config.SpectralNorm, DiscriminatorNorm(config), config.MinibatchStddev,
             config.Pack, config.Conditioning == Conditioning.Concat ? Classes(config) : 0);
-        var channels = options.InputChannels(shape);
-        Module<Tensor, Tensor> body = spec.Name switch
-        {
-            "mlp" => new MlpDiscriminator(ndf, shape, options),
-            "dcgan28" or "dcgan28-small" => new Dcgan28Discriminator(ndf, channels, options),
-            "dcgan32" => new Dcgan32Discriminator(ndf, channels, options),
-            "dcgan64" => new Dcgan64Discriminator(ndf, channels, options),
-            "mlp-toy" => new ToyDiscriminator(ndf, channels * shape.Height * shape.Width, options),
-            _ => throw new ConfigException($"model.name '{spec.Name}' has no discriminator."),
-        };
+        var body = spec.Discriminator(new DiscriminatorArgs(ndf, options.InputChannels(shape), shape, options));
         Module d = config.Conditioning switch
         {
             Conditioning.Concat => new ConditionalDiscriminator(Classes(config), body, projection: false),
@@ -113,21 +142,16 @@ public static class ModelZoo
     {
         var spec = Require(config.Name);
         var ndf = config.Ndf ?? spec.DefaultNdf;
-        Module<Tensor, Tensor> encoder = spec.Name switch
-        {
-            "mlp" => new MlpEncoder(ndf, shape, outputs),
-            "dcgan28" or "dcgan28-small" => new ConvEncoder(ndf, shape.Channels, outputs),
-            _ => throw new ConfigException(NoEncoder(spec.Name)),
-        };
+        var encoder = (spec.Encoder ?? throw new ConfigException(NoEncoder(spec.Name)))(new EncoderArgs(ndf, shape, outputs));
         WeightInit.Dcgan(encoder);
         return encoder;
     }
 
     /// <summary>Whether the model has an encoder (<see cref="CreateEncoder"/>), that is, whether it can be an autoencoder.</summary>
-    public static bool HasEncoder(string name) => name is "mlp" or "dcgan28" or "dcgan28-small";
+    public static bool HasEncoder(string name) => Require(name).Encoder is not null;
 
     internal static string NoEncoder(string name) =>
-        $"model.name '{name}' has no encoder; the autoencoder objectives (ae, vae) use mlp, dcgan28 or dcgan28-small.";
+        $"model.name '{name}' has no encoder; the autoencoder objectives (ae, vae) use {string.Join(", ", Models.Where(m => m.Encoder is not null).Select(m => m.Name))}.";
 
     /// <summary>Runs a generator made by <see cref="CreateGenerator"/>; labels are required exactly when it is conditional.</summary>
     public static Tensor Generate(Module generator, Tensor z, Tensor? labels) => generator switch
@@ -138,7 +162,7 @@ public static class ModelZoo
     };
 
     private static int Classes(ModelConfig config) =>
-        config.Classes ?? throw new ConfigException($"model.conditioning '{config.Conditioning}' needs model.classes (set from labelled data when a run starts).");
+        config.Classes ?? throw new ConfigException($"model.conditioning '{config.Conditioning.ToConfigName()}' needs model.classes (set from labelled data when a run starts).");
 
     private static int EmbedDim(ModelConfig config) => config.EmbedDim ?? Classes(config);
 }

@@ -1,4 +1,5 @@
 using GanForge.Configuration;
+using GanForge.Data;
 using GanForge.Models;
 using GanForge.Objectives;
 using GanForge.Runtime;
@@ -23,6 +24,34 @@ public static class ConfigValidation
             DiffAugment.ParsePolicy(config.Training.DiffAugment, "training.diff_augment");
             TorchRuntime.ParseDevice(config.Training.Device);
             return config;
+        }
+
+        /// <summary>
+        /// Checks the config against the data it will train on and fills in what "automatic" settings resolve to on
+        /// this machine and data (threads, the class count), so config.json records what ran.
+        /// </summary>
+        /// <exception cref="ConfigException">The model, batch or options do not fit the data.</exception>
+        public RunConfig ResolvedFor(ITrainingSet data)
+        {
+            var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
+            if (images < config.Training.BatchSize)
+                throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
+            var forPoints = ModelZoo.Require(config.Model.Name).ForPoints;
+            if (forPoints != data is ToyMixture)
+                throw new ConfigException(forPoints
+                    ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."
+                    : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
+            if (forPoints && (config.Data.Hflip || config.Data.RandomCrop || config.Training.DiffAugment.Length > 0))
+                throw new ConfigException("data.hflip, data.random_crop and training.diff_augment transform images; 2-D point data has none.");
+            if (forPoints && config.Output.EvalEvery > 0)
+                throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
+            var resolved = config.Training.Threads == 0 ? config with { Training = config.Training with { Threads = Environment.ProcessorCount } } : config;
+            if (config.Model.Conditioning == Conditioning.None) return resolved;
+            if (data.ClassCount < 2)
+                throw new ConfigException($"model.conditioning '{config.Model.Conditioning.ToConfigName()}' needs labelled data, but dataset '{data.Name}' has no labels.");
+            if (config.Model.Classes is { } classes && classes != data.ClassCount)
+                throw new ConfigException($"model.classes is {classes} but dataset '{data.Name}' has {data.ClassCount} classes.");
+            return resolved with { Model = resolved.Model with { Classes = data.ClassCount } };
         }
 
         /// <summary>Reads and validates a config file (JSON as written to a run's config.json).</summary>

@@ -88,19 +88,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public static Trainer Start(RunConfig config, ITrainingSet data, Evaluator? evaluator = null)
     {
-        config = Resolve(config.Validated(), data);
-        var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
-        if (images < config.Training.BatchSize)
-            throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
-        var forPoints = ModelZoo.Require(config.Model.Name).ForPoints;
-        if (forPoints != data is ToyMixture)
-            throw new ConfigException(forPoints
-                ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."
-                : $"Dataset '{data.Name}' is 2-D points; use model.name 'mlp-toy'.");
-        if (forPoints && (config.Data.Hflip || config.Data.RandomCrop || config.Training.DiffAugment.Length > 0))
-            throw new ConfigException("data.hflip, data.random_crop and training.diff_augment transform images; 2-D point data has none.");
-        if (forPoints && config.Output.EvalEvery > 0)
-            throw new ConfigException("output.eval_every measures images; 2-D point runs are measured with 'ganforge bench modes'.");
+        config = config.Validated().ResolvedFor(data);
         var description = config.Output.Description
             ?? (ObjectiveFactory.IsAutoencoder(config.Objective) ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}" : $"{config.Data.Dataset}-{config.Model.Name}");
         var run = RunDirectory.Create(config.Output.RunsDir, description);
@@ -144,19 +132,6 @@ public sealed class Trainer : IDisposable
             trainer.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Fills in what "automatic" settings resolve to on this machine and data, so config.json records what ran.</summary>
-    private static RunConfig Resolve(RunConfig config, ITrainingSet data)
-    {
-        if (config.Training.Threads == 0)
-            config = config with { Training = config.Training with { Threads = Environment.ProcessorCount } };
-        if (config.Model.Conditioning == Conditioning.None) return config;
-        if (data.ClassCount < 2)
-            throw new ConfigException($"model.conditioning '{config.Model.Conditioning}' needs labelled data, but dataset '{data.Name}' has no labels.");
-        if (config.Model.Classes is { } classes && classes != data.ClassCount)
-            throw new ConfigException($"model.classes is {classes} but dataset '{data.Name}' has {data.ClassCount} classes.");
-        return config with { Model = config.Model with { Classes = data.ClassCount } };
     }
 
     /// <summary>Trains until the last step or until <paramref name="cancel"/> fires; either way ends with a checkpoint and a sample grid.</summary>

@@ -18,6 +18,8 @@ public sealed class LegacyCheckpointTests : IDisposable
     [Theory]
     [InlineData("projection-dcgan28-small")]
     [InlineData("vae-mlp")]
+    [InlineData("dcgan32")]
+    [InlineData("dcgan64")]
     public void An_old_checkpoint_samples_the_same_bytes(string name)
     {
         using var generator = TrainedGenerator.Load(Fixture(name + ".ckpt"));
@@ -33,6 +35,7 @@ public sealed class LegacyCheckpointTests : IDisposable
     [Theory]
     [InlineData("projection-dcgan28-small", "discriminator")]
     [InlineData("vae-mlp", "encoder")]
+    [InlineData("dcgan64", "discriminator")]
     public void An_old_checkpoint_resumes_every_network_and_optimizer(string name, string second)
     {
         var checkpoint = Fixture(name + ".ckpt");
@@ -40,11 +43,11 @@ public sealed class LegacyCheckpointTests : IDisposable
         var run = temp.File(name);
         Directory.CreateDirectory(Path.Combine(run, "checkpoints"));
         File.WriteAllText(Path.Combine(run, "config.json"), header.Config.ToJson());
-        File.Copy(checkpoint, Path.Combine(run, "checkpoints", "step-000005.ckpt"));
+        File.Copy(checkpoint, Path.Combine(run, "checkpoints", $"step-{header.Position.Step:D6}.ckpt"));
 
         using var trainer = Trainer.Resume(run, c => RunData.Load(c));
 
-        Assert.Equal(5, trainer.Step);
+        Assert.Equal(header.Position.Step, trainer.Step);
         Assert.Equal(["generator", second], trainer.Program.Networks.Select(n => n.Name));
         foreach (var network in new[] { "generator", second, "generator_ema" })
         {
