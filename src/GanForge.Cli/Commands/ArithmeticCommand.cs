@@ -32,9 +32,9 @@ internal static class ArithmeticCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             using var generator = TrainedGenerator.Load(parse.GetValue(checkpoint)!);
-            if (generator.Shape.Height == 1) throw new ArgumentException("2-D point generators have no images for vector arithmetic.");
+            if (generator.Shape.Height == 1) throw new CliUsageException("2-D point generators have no images for vector arithmetic.");
             var count = parse.GetValue(gridCount);
-            if (count < 1) throw new ArgumentException($"--grid-count is {count}; expected a positive number.");
+            if (count < 1) throw new CliUsageException($"--grid-count is {count}; expected a positive number.");
             using var scope = NewDisposeScope();
             var latents = generator.SampleLatents(count, parse.GetValue(seed));
             Tensor Render(Tensor z) => generator.Generate(z, generator.ClassCount == 0 ? null : generator.Labels((int)z.shape[0], parse.GetValue(label) ?? 0, null));
@@ -44,7 +44,7 @@ internal static class ArithmeticCommand
                 AnsiConsole.MarkupLineInterpolated($"Wrote the {count}-image grid of seed {parse.GetValue(seed)} to {previewPath}: pick groups by index (0 is top left, row by row).");
                 return 0;
             }
-            var png = parse.GetValue(output) ?? throw new ArgumentException("Give --out for the result (or --preview to see the grid first).");
+            var png = parse.GetValue(output) ?? throw new CliUsageException("Give --out for the result (or --preview to see the grid first).");
             var specs = new[] { (parse.GetValue(a), "--a"), (parse.GetValue(b), "--b"), (parse.GetValue(c), "--c") };
             int[]? predicted = null;
             int[] Predicted()
@@ -53,11 +53,11 @@ internal static class ArithmeticCommand
                 var dataset = generator.Header.Config.Data.Dataset;
                 using var evaluator = Evaluator.ForDataset(dataset, new EvaluationOptions { Count = 10 }, log: line => Console.Error.WriteLine(line),
                     folder: RunData.FolderOptions(generator.Header.Config));
-                if (evaluator.Embedding.ClassCount == 0) throw new ArgumentException($"class:K needs a labelled dataset; '{dataset}' has no classifier.");
+                if (evaluator.Embedding.ClassCount == 0) throw new CliUsageException($"class:K needs a labelled dataset; '{dataset}' has no classifier.");
                 using var set = evaluator.Embedding.EmbedAll(count, (start, length) => Render(latents.narrow(0, start, length)));
                 return predicted = set.PredictedClasses()!;
             }
-            var groups = specs.Select(s => Group(s.Item1 ?? throw new ArgumentException($"Give {s.Item2} (grid indices or class:K)."), s.Item2, count, Predicted)).ToList();
+            var groups = specs.Select(s => Group(s.Item1 ?? throw new CliUsageException($"Give {s.Item2} (grid indices or class:K)."), s.Item2, count, Predicted)).ToList();
 
             var rows = new List<Tensor>();
             var black = full([1, generator.Shape.Channels, generator.Shape.Height, generator.Shape.Width], -1f);
@@ -86,9 +86,9 @@ internal static class ArithmeticCommand
     {
         if (spec.StartsWith("class:", StringComparison.OrdinalIgnoreCase))
         {
-            if (!int.TryParse(spec["class:".Length..], out var k)) throw new ArgumentException($"{option} '{spec}': expected class:K with K a number.");
+            if (!int.TryParse(spec["class:".Length..], out var k)) throw new CliUsageException($"{option} '{spec}': expected class:K with K a number.");
             var members = predicted().Select((p, i) => (p, i)).Where(x => x.p == k).Take(3).Select(x => x.i).ToArray();
-            if (members.Length == 0) throw new ArgumentException($"{option} '{spec}': no image of the grid is classified as {k}; try another --seed or a larger --grid-count.");
+            if (members.Length == 0) throw new CliUsageException($"{option} '{spec}': no image of the grid is classified as {k}; try another --seed or a larger --grid-count.");
             return members;
         }
         var parts = spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -96,9 +96,9 @@ internal static class ArithmeticCommand
         for (var i = 0; i < parts.Length; i++)
         {
             if (!int.TryParse(parts[i], out indices[i]) || indices[i] < 0 || indices[i] >= count)
-                throw new ArgumentException($"{option} '{spec}': '{parts[i]}' is not a grid index in 0..{count - 1}.");
+                throw new CliUsageException($"{option} '{spec}': '{parts[i]}' is not a grid index in 0..{count - 1}.");
         }
-        if (indices.Length is 0 or > Columns - 1) throw new ArgumentException($"{option} '{spec}': give 1 to {Columns - 1} grid indices.");
+        if (indices.Length is 0 or > Columns - 1) throw new CliUsageException($"{option} '{spec}': give 1 to {Columns - 1} grid indices.");
         return indices;
     }
 }

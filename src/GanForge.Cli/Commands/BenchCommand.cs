@@ -30,15 +30,15 @@ internal static class BenchCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             using var generator = Sampling.TrainedGenerator.Load(parse.GetValue(checkpoint)!);
-            if (generator.ClassCount == 0) throw new ArgumentException("bench augment needs a conditional generator (labelled samples).");
+            if (generator.ClassCount == 0) throw new CliUsageException("bench augment needs a conditional generator (labelled samples).");
             var dataset = generator.Header.Config.Data.Dataset;
             var train = DatasetLoader.Load(dataset, DataSplit.Train);
-            var test = DatasetLoader.TryLoadTest(dataset) ?? throw new ArgumentException($"Dataset '{dataset}' has no test split to measure accuracy on.");
+            var test = DatasetLoader.TryLoadTest(dataset) ?? throw new CliUsageException($"Dataset '{dataset}' has no test split to measure accuracy on.");
             if (parse.GetValue(testCount) is { } limit) test = test.Take(limit);
             var n = parse.GetValue(real);
-            if (n < 64 || n > train.Count) throw new ArgumentException($"--real is {n}; expected 64..{train.Count}.");
+            if (n < 64 || n > train.Count) throw new CliUsageException($"--real is {n}; expected 64..{train.Count}.");
             var s = parse.GetValue(seed);
-            if (train.Labels is null) throw new ArgumentException($"Dataset '{dataset}' has no labels.");
+            if (train.Labels is null) throw new CliUsageException($"Dataset '{dataset}' has no labels.");
             var subset = train.Draw(n, s);
             var synthetic = Sampling.SyntheticData.Generate(generator, parse.GetValue(perClass), s, "synthetic");
             var options = new Evaluation.EvaluationTrainingOptions(BatchSize: 64, Seed: s, Steps: parse.GetValue(steps));
@@ -79,7 +79,7 @@ internal static class BenchCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var n = parse.GetValue(seeds);
-            if (n <= 0) throw new ArgumentException($"--seeds is {n}; expected a positive number.");
+            if (n <= 0) throw new CliUsageException($"--seeds is {n}; expected a positive number.");
             var config = parse.GetValue(configFile) is { } file ? RunConfig.Load(file) : Recipes.Get(parse.GetValue(recipe)!).Config;
             if (parse.GetValue(steps) is { } s) config = config with { Training = config.Training with { Steps = s } };
             if (parse.GetValue(threads) is { } t) config = config with { Training = config.Training with { Threads = t } };

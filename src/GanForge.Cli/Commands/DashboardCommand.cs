@@ -25,7 +25,7 @@ internal static class DashboardCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var address = parse.GetValue(host)!;
-            if (!IPAddress.TryParse(address, out var ip)) throw new ArgumentException($"--host '{address}' is not an IP address (e.g. 127.0.0.1).");
+            if (!IPAddress.TryParse(address, out var ip)) throw new CliUsageException($"--host '{address}' is not an IP address (e.g. 127.0.0.1).");
             if (!IPAddress.IsLoopback(ip)) Console.WriteLine($"warning: --host {address} lets other machines read every run in '{parse.GetValue(runs)}'.");
             using var stop = new CancellationTokenSource();
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -50,7 +50,7 @@ internal static class DashboardCommand
         }
         catch (IOException e)
         {
-            throw new ArgumentException($"The dashboard cannot listen on {host}:{port} ({e.Message}); choose another --port.", e);
+            throw new CliUsageException($"The dashboard cannot listen on {host}:{port} ({e.Message}); choose another --port.", e);
         }
     }
 }

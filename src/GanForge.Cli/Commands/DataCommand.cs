@@ -38,9 +38,9 @@ internal static class DataCommand
             if (DatasetCatalog.Find(reference) is null && Directory.Exists(reference))
                 return ImportFolder(reference, new ImageFolderOptions(parse.GetValue(imageSize), parse.GetValue(channels)));
             var dataset = DatasetCatalog.Find(reference)
-                ?? throw new ArgumentException($"'{reference}' is neither a dataset GanForge can import ({string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}) nor a folder of images.");
+                ?? throw new CliUsageException($"'{reference}' is neither a dataset GanForge can import ({string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}) nor a folder of images.");
             if (parse.GetValue(download) && parse.GetValue(from) is not null)
-                throw new ArgumentException("--from and --download exclude each other: copy local files or download them, not both.");
+                throw new CliUsageException("--from and --download exclude each other: copy local files or download them, not both.");
             var result = parse.GetValue(download)
                 ? DatasetImporter.DownloadAsync(dataset, new DataCache(), parse.GetValue(mirror)).GetAwaiter().GetResult()
                 : DatasetImporter.Import(dataset, new DataCache(), parse.GetValue(from));
@@ -54,8 +54,8 @@ internal static class DataCommand
     /// <summary>Decodes a folder of images into the cache now (training would on first use) and reports what it found.</summary>
     private static int ImportFolder(string folder, ImageFolderOptions options)
     {
-        if (options.Size is < 8 or > 1024) throw new ArgumentException($"--image-size is {options.Size}; expected a side from 8 to 1024 pixels.");
-        if (options.Channels is { } c && c is not (1 or 3)) throw new ArgumentException($"--channels is {c}; expected 1 or 3.");
+        if (options.Size is < 8 or > 1024) throw new CliUsageException($"--image-size is {options.Size}; expected a side from 8 to 1024 pixels.");
+        if (options.Channels is { } c && c is not (1 or 3)) throw new CliUsageException($"--channels is {c}; expected 1 or 3.");
         var scan = ImageFolder.Scan(folder);
         var data = ImageFolder.Load(folder, options, log: Console.WriteLine);
         AnsiConsole.MarkupLineInterpolated($"Image folder [bold]{folder}[/]: {data.Count:N0} images at {data.Shape}");
@@ -69,22 +69,16 @@ internal static class DataCommand
     private static Command List()
     {
         var command = new Command("list", "List the datasets GanForge knows and whether each is available.");
-        command.SetAction(_ =>
+        command.SetAction(_ => CliErrors.Run(() =>
         {
             var cache = new DataCache();
-            var table = new Table().AddColumns("name", "status", "description");
-            table.AddRow(DatasetCatalog.Embedded, "[green]embedded[/]", "real MNIST: the first 20,000 training images and the 10,000 test images");
+            List<string[]> rows = [[DatasetCatalog.Embedded, "embedded", "real MNIST: the first 20,000 training images and the 10,000 test images"]];
             foreach (var d in DatasetCatalog.Importable)
-            {
-                var status = cache.IsImported(d)
-                    ? $"[green]imported[/] {Markup.Escape(cache.DatasetDirectory(d.Name))}"
-                    : $"[yellow]not imported[/] (ganforge data import {d.Name})";
-                table.AddRow(d.Name, status, Markup.Escape(d.Description));
-            }
-            AnsiConsole.Write(table);
+                rows.Add([d.Name, cache.IsImported(d) ? $"imported {cache.DatasetDirectory(d.Name)}" : $"not imported (ganforge data import {d.Name})", d.Description]);
+            Listing.Write(["name", "status", "description"], rows);
             AnsiConsole.MarkupLineInterpolated($"Data cache: {cache.Root}");
             return 0;
-        });
+        }));
         return command;
     }
 }

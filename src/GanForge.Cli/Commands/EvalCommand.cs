@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Evaluation;
 using GanForge.IO;
@@ -39,7 +40,7 @@ internal static class EvalCommand
         {
             var checkpointPaths = parse.GetValue(checkpoints) ?? [];
             var samplePaths = parse.GetValue(samples) ?? [];
-            if (checkpointPaths.Length + samplePaths.Length == 0) throw new ArgumentException("Give at least one --checkpoint or --samples.");
+            if (checkpointPaths.Length + samplePaths.Length == 0) throw new CliUsageException("Give at least one --checkpoint or --samples.");
             TorchRuntime.PrepareEnvironment();
             TorchRuntime.SetThreads(parse.GetValue(threads));
             var generators = new List<TrainedGenerator>();
@@ -47,7 +48,7 @@ internal static class EvalCommand
             {
                 foreach (var path in checkpointPaths) generators.Add(TrainedGenerator.Load(path));
                 var dataset = parse.GetValue(data) ?? CommonDataset(checkpointPaths, generators)
-                    ?? throw new ArgumentException("--samples needs --data: the dataset the samples should be compared with.");
+                    ?? throw new CliUsageException("--samples needs --data: the dataset the samples should be compared with.");
                 var n = parse.GetValue(count) ?? (StackedMnist.IsStacked(dataset) ? 26_000 : 10_000);
                 var options = new EvaluationOptions
                 {
@@ -91,7 +92,7 @@ internal static class EvalCommand
     {
         var datasets = generators.Select(g => g.Header.Config.Data.Dataset).Distinct().ToList();
         if (datasets.Count > 1)
-            throw new ArgumentException($"The checkpoints were trained on different datasets ({string.Join(", ", datasets)}); give --data to choose the one to compare with.");
+            throw new CliUsageException($"The checkpoints were trained on different datasets ({string.Join(", ", datasets)}); give --data to choose the one to compare with.");
         return datasets.FirstOrDefault();
     }
 
@@ -109,7 +110,7 @@ internal static class EvalCommand
         using var scope = NewDisposeScope();
         var labels = generator.Labels(n, null, null);
         var images = generator.Generate(generator.SampleLatents(n, seed), labels);
-        if (images.dim() != 4) throw new ArgumentException("2-D point generators are measured with 'ganforge bench modes', not eval.");
+        if (images.dim() != 4) throw new CliUsageException("2-D point generators are measured with 'ganforge bench modes', not eval.");
         var requested = labels?.to_type(ScalarType.Int32).data<int>().ToArray();
         var source = $"{path} ({generator.Header.Config.Objective.Name}, step {generator.Header.Position.Step}, {n} samples)";
         return evaluator.Evaluate(source, n, (start, length) => images.narrow(0, start, length), requested, baselines);

@@ -33,12 +33,12 @@ internal static class InpaintCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            if ((parse.GetValue(image) is null) == (parse.GetValue(fromTest) is null)) throw new ArgumentException("Give exactly one of --image and --from-test.");
+            if ((parse.GetValue(image) is null) == (parse.GetValue(fromTest) is null)) throw new CliUsageException("Give exactly one of --image and --from-test.");
             using var inpainter = Inpainter.Load(parse.GetValue(checkpoint)!);
             var perceptual = parse.GetValue(lambda) ?? (inpainter.HasDiscriminator ? new InpaintingOptions().PerceptualWeight : 0);
             var options = new InpaintingOptions(parse.GetValue(steps), parse.GetValue(restarts), PerceptualWeight: perceptual, Seed: parse.GetValue(seed));
-            if (options.Steps < 1 || options.Restarts < 1) throw new ArgumentException("--steps and --restarts must be at least 1.");
-            if (options.PerceptualWeight < 0) throw new ArgumentException($"--lambda is {options.PerceptualWeight}; expected 0 or more.");
+            if (options.Steps < 1 || options.Restarts < 1) throw new CliUsageException("--steps and --restarts must be at least 1.");
+            if (options.PerceptualWeight < 0) throw new CliUsageException($"--lambda is {options.PerceptualWeight}; expected 0 or more.");
             var shape = inpainter.Shape;
             var holes = InpaintingMasks.Parse(parse.GetValue(mask)!, shape.Height, shape.Width, parse.GetValue(seed));
             using var scope = NewDisposeScope();
@@ -48,16 +48,16 @@ internal static class InpaintCommand
             ImageDataset? test = null;
             if (parse.GetValue(fromTest) is { } n)
             {
-                if (n < 1) throw new ArgumentException($"--from-test is {n}; expected a positive number of images.");
+                if (n < 1) throw new CliUsageException($"--from-test is {n}; expected a positive number of images.");
                 var dataset = inpainter.Header.Config.Data.Dataset;
-                test = (DatasetLoader.TryLoadTest(dataset) ?? throw new ArgumentException($"Dataset '{dataset}' has no test split.")).Take(n);
+                test = (DatasetLoader.TryLoadTest(dataset) ?? throw new CliUsageException($"Dataset '{dataset}' has no test split.")).Take(n);
                 images = ImageEmbedding.Prepare(test.ToTensor(), shape);
                 if (conditional) labels = tensor(test.Labels!.Select(l => (long)l).ToArray());
             }
             else
             {
                 images = ImageEmbedding.Prepare(SampleFile.ReadImage(parse.GetValue(image)!), shape);
-                if (conditional) labels = tensor(new long[] { parse.GetValue(label) ?? throw new ArgumentException("This generator is conditional: give the image's class with --label.") });
+                if (conditional) labels = tensor(new long[] { parse.GetValue(label) ?? throw new CliUsageException("This generator is conditional: give the image's class with --label.") });
             }
             var result = inpainter.Complete(images, holes, options, labels, parse.GetValue(poisson));
             var masked = images * holes;                                         // missing pixels show as mid grey

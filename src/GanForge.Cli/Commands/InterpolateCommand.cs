@@ -32,13 +32,13 @@ internal static class InterpolateCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var png = parse.GetValue(output)!;
-            if (!png.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out '{png}' must be a .png file.");
-            if (parse.GetValue(gif) is { } g && !g.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--gif '{g}' must be a .gif file.");
+            if (!png.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new CliUsageException($"--out '{png}' must be a .png file.");
+            if (parse.GetValue(gif) is { } g && !g.EndsWith(".gif", StringComparison.OrdinalIgnoreCase)) throw new CliUsageException($"--gif '{g}' must be a .gif file.");
             var n = parse.GetValue(steps);
-            if (n < 2) throw new ArgumentException($"--steps is {n}; an interpolation needs at least 2 images.");
+            if (n < 2) throw new CliUsageException($"--steps is {n}; an interpolation needs at least 2 images.");
             var pathMethod = parse.GetValue(method)!;
             using var generator = TrainedGenerator.Load(parse.GetValue(checkpoint)!);
-            if (generator.Shape.Height == 1) throw new ArgumentException("2-D point generators have no images to interpolate.");
+            if (generator.Shape.Height == 1) throw new CliUsageException("2-D point generators have no images to interpolate.");
             using var scope = NewDisposeScope();
             Tensor Latent(string spec, string option) => ParseLatent(generator, spec, option, parse.GetValue(seed), parse.GetValue(gridCount));
 
@@ -47,7 +47,7 @@ internal static class InterpolateCommand
             var (classA, classB) = (parse.GetValue(fromClass), parse.GetValue(toClass));
             if (classA is not null || classB is not null)
             {
-                if (classA is not { } a || classB is not { } b) throw new ArgumentException("--from-class and --to-class go together.");
+                if (classA is not { } a || classB is not { } b) throw new CliUsageException("--from-class and --to-class go together.");
                 var z = Latent(parse.GetValue(from) ?? "0", "--from").unsqueeze(0).expand(n, -1);
                 var t = Enumerable.Range(0, n).Select(i => (double)i / (n - 1)).ToArray();
                 rows = [generator.GenerateBetweenClasses(z, a, b, t)];
@@ -58,14 +58,14 @@ internal static class InterpolateCommand
                 Tensor path;
                 if (parse.GetValue(walk) is { } points)
                 {
-                    if (points < 2) throw new ArgumentException($"--walk is {points}; a tour needs at least 2 points.");
+                    if (points < 2) throw new CliUsageException($"--walk is {points}; a tour needs at least 2 points.");
                     path = LatentPaths.Walk(generator.SampleLatents(points, parse.GetValue(seed)), n, pathMethod);
                     what = $"a {pathMethod} tour through {points} points";
                 }
                 else
                 {
-                    var start = parse.GetValue(from) ?? throw new ArgumentException("Give --from and --to, --walk N, or --from-class and --to-class.");
-                    var end = parse.GetValue(to) ?? throw new ArgumentException("--from needs --to.");
+                    var start = parse.GetValue(from) ?? throw new CliUsageException("Give --from and --to, --walk N, or --from-class and --to-class.");
+                    var end = parse.GetValue(to) ?? throw new CliUsageException("--from needs --to.");
                     path = LatentPaths.Between(Latent(start, "--from"), Latent(end, "--to"), n, pathMethod);
                     what = $"{pathMethod} from {start} to {end}";
                 }
@@ -97,11 +97,11 @@ internal static class InterpolateCommand
         if (spec.StartsWith("index:", StringComparison.OrdinalIgnoreCase))
         {
             if (!int.TryParse(spec["index:".Length..], out var index) || index < 0 || index >= gridCount)
-                throw new ArgumentException($"{option} '{spec}' needs an index in 0..{gridCount - 1} (of the --grid-count {gridCount} grid of seed {seed}).");
+                throw new CliUsageException($"{option} '{spec}' needs an index in 0..{gridCount - 1} (of the --grid-count {gridCount} grid of seed {seed}).");
             return generator.SampleLatents(gridCount, seed)[index];
         }
         if (!long.TryParse(spec, out var latentSeed))
-            throw new ArgumentException($"{option} '{spec}' is neither a seed (a number) nor index:K.");
+            throw new CliUsageException($"{option} '{spec}' is neither a seed (a number) nor index:K.");
         return generator.SampleLatents(1, latentSeed)[0];
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GanForge.Models;
-using Spectre.Console;
 
 namespace GanForge.Cli.Commands;
 
@@ -9,14 +8,15 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var command = new Command("models", "List the model architectures 'train --model' accepts.");
-        command.SetAction(_ =>
+        command.SetAction(_ => CliErrors.Run(() =>
         {
-            var table = new Table().AddColumns("name", "image size", "ngf", "ndf", "description");
-            foreach (var m in ModelZoo.Models)
-                table.AddRow(m.Name, m.ImageSize is { } s ? $"{s}×{s}" : "data's", m.DefaultNgf.ToString(), m.DefaultNdf.ToString(), Markup.Escape(m.Description));
-            AnsiConsole.Write(table);
+            Listing.Write(["name", "image size", "ngf", "ndf", "encoder", "description"],
+                [.. ModelZoo.Models.Select(m => new[]
+                {
+                    m.Name, m.ImageSize is { } s ? $"{s}×{s}" : "data's", m.DefaultNgf.ToString(), m.DefaultNdf.ToString(), m.Encoder is null ? "no" : "yes", m.Description,
+                })]);
             return 0;
-        });
+        }));
         return command;
     }
 }

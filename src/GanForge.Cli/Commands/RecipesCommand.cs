@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GanForge.Training;
-using Spectre.Console;
 
 namespace GanForge.Cli.Commands;
 
@@ -11,19 +10,17 @@ internal static class RecipesCommand
         var show = new Option<string?>("--show") { Description = "Print this recipe's full config as JSON." };
         show.AcceptOnlyFromAmong([.. Recipes.Names]);
         var command = new Command("recipes", "List the named recipes 'train --recipe' accepts.") { show };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Run(() =>
         {
             if (parse.GetValue(show) is { } name)
             {
                 Console.WriteLine(Recipes.Get(name).Config.ToJson());
                 return 0;
             }
-            var table = new Table().AddColumns("name", "objective", "model", "description", "source");
-            foreach (var r in Recipes.All)
-                table.AddRow(r.Name, r.Config.Objective.Name, r.Config.Model.Name, Markup.Escape(r.Description), Markup.Escape(r.Source));
-            AnsiConsole.Write(table);
+            Listing.Write(["name", "objective", "model", "description", "source"],
+                [.. Recipes.All.Select(r => new[] { r.Name, r.Config.Objective.Name, r.Config.Model.Name, r.Description, r.Source })]);
             return 0;
-        });
+        }));
         return command;
     }
 }

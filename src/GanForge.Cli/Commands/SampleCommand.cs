@@ -26,12 +26,12 @@ internal static class SampleCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var n = parse.GetValue(count);
-            if (n <= 0) throw new ArgumentException($"--count is {n}; expected a positive number of images.");
-            if (parse.GetValue(perClass) is <= 0) throw new ArgumentException($"--per-class is {parse.GetValue(perClass)}; expected a positive number.");
-            if (parse.GetValue(label) is not null && parse.GetValue(perClass) is not null) throw new ArgumentException("--label and --per-class exclude each other.");
+            if (n <= 0) throw new CliUsageException($"--count is {n}; expected a positive number of images.");
+            if (parse.GetValue(perClass) is <= 0) throw new CliUsageException($"--per-class is {parse.GetValue(perClass)}; expected a positive number.");
+            if (parse.GetValue(label) is not null && parse.GetValue(perClass) is not null) throw new CliUsageException("--label and --per-class exclude each other.");
             var path = parse.GetValue(output)!;
             if (Path.GetExtension(path).ToLowerInvariant() is not (".png" or ".npy" or ".idx"))
-                throw new ArgumentException($"--out '{path}' has an unsupported extension; expected .png, .npy or .idx.");
+                throw new CliUsageException($"--out '{path}' has an unsupported extension; expected .png, .npy or .idx.");
             using var generator = TrainedGenerator.Load(parse.GetValue(checkpoint)!, parse.GetValue(device)!);
             n = generator.WriteSamples(n, parse.GetValue(seed), path, parse.GetValue(label), parse.GetValue(perClass));
             AnsiConsole.MarkupLineInterpolated($"Wrote {n} samples ({generator.Shape}, {generator.Header.Config.Model.Name}, step {generator.Header.Position.Step}) to {path}");

@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,9 +28,9 @@ public sealed class BatchLoader : IBatchSource
         randomCrop = augmentation.RandomCrop;
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be positive.");
         if (data.Count < batchSize)
-            throw new ArgumentException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
+            throw new DataFormatException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
         if (data.Channels != target.Channels && !(data.Channels == 1 && target.Channels == 3))
-            throw new ArgumentException($"Dataset '{data.Name}' has {data.Channels} channels but the model expects {target.Channels}.");
+            throw new DataFormatException($"Dataset '{data.Name}' has {data.Channels} channels but the model expects {target.Channels}.");
         BatchSize = batchSize;
         count = data.Count;
         this.seed = seed;

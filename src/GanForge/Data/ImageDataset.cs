@@ -1,3 +1,5 @@
+using GanForge.Configuration;
+
 namespace GanForge.Data;
 
 /// <summary>

@@ -117,7 +117,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
     public static EvaluationNetwork Train(ImageDataset train, ImageDataset? test, string hash, EvaluationTrainingOptions options, Action<string>? log = null)
     {
         if (train.Labels is null || train.ClassCount < 2)
-            throw new ArgumentException($"Dataset '{train.Name}' has no class labels; an evaluation classifier needs them.");
+            throw new DataFormatException($"Dataset '{train.Name}' has no class labels; an evaluation classifier needs them.");
         var data = options.Limit is { } limit ? train.Take(limit) : train;
         manual_seed(options.Seed);
         var classifier = new EvaluationClassifier(data.Channels, data.ClassCount);
@@ -160,7 +160,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
     /// <summary>Share of <paramref name="data"/>'s images whose label is the most probable class.</summary>
     public double Accuracy(ImageDataset data)
     {
-        if (data.Labels is null) throw new ArgumentException($"Dataset '{data.Name}' has no labels to measure accuracy with.");
+        if (data.Labels is null) throw new DataFormatException($"Dataset '{data.Name}' has no labels to measure accuracy with.");
         using var set = this.EmbedAll(data);
         var predicted = set.PredictedClasses()!;
         return (double)predicted.Zip(data.Labels).Count(p => p.First == p.Second) / data.Count;
@@ -182,12 +182,12 @@ public sealed class EvaluationNetwork : IImageEmbedding
         try
         {
             if (!metadata.TryGetValue(InfoKey, out var json) || JsonSerializer.Deserialize<EvaluationNetworkInfo>(json, RunConfig.Json) is not { } info)
-                throw new InvalidDataException($"'{path}' is not a GanForge evaluation network (no {InfoKey} metadata).");
+                throw new DataFormatException($"'{path}' is not a GanForge evaluation network (no {InfoKey} metadata).");
             var classifier = new EvaluationClassifier(info.Channels, Math.Max(info.Classes, 1));
             if (ModuleWeights.TryLoad(classifier, tensors) is { } problem)
             {
                 classifier.Dispose();
-                throw new InvalidDataException($"Evaluation network '{path}' does not fit: {problem}.");
+                throw new DataFormatException($"Evaluation network '{path}' does not fit: {problem}.");
             }
             return new EvaluationNetwork(classifier, info);
         }

@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -20,14 +21,14 @@ public sealed record EvaluationOptions
     /// <summary>Seed of the KID subsets, the baselines' draws and a checkpoint's latents.</summary>
     public long Seed { get; init; }
 
-    /// <exception cref="ArgumentException">A value is out of range; the message names the option.</exception>
+    /// <exception cref="UsageException">A value is out of range; the message names the option.</exception>
     public EvaluationOptions Validated()
     {
-        if (Count < 10) throw new ArgumentException($"--count is {Count}; an evaluation needs at least 10 samples.");
-        if (KidSubsets < 1) throw new ArgumentException($"--kid-subsets is {KidSubsets}; expected at least 1.");
-        if (KidSubsetSize < 2) throw new ArgumentException($"--kid-subset-size is {KidSubsetSize}; expected at least 2.");
-        if (InceptionSplits < 1) throw new ArgumentException($"--is-splits is {InceptionSplits}; expected at least 1.");
-        if (PrecisionK < 1 || DensityK < 1) throw new ArgumentException("The k of precision/recall and density/coverage must be at least 1.");
+        if (Count < 10) throw new UsageException("count", $"count is {Count}; an evaluation needs at least 10 samples.");
+        if (KidSubsets < 1) throw new UsageException("kid_subsets", $"kid_subsets is {KidSubsets}; expected at least 1.");
+        if (KidSubsetSize < 2) throw new UsageException("kid_subset_size", $"kid_subset_size is {KidSubsetSize}; expected at least 2.");
+        if (InceptionSplits < 1) throw new UsageException("is_splits", $"is_splits is {InceptionSplits}; expected at least 1.");
+        if (PrecisionK < 1 || DensityK < 1) throw new UsageException("k", "The k of precision/recall and density/coverage must be at least 1.");
         return this;
     }
 }
@@ -114,7 +115,7 @@ public sealed class Evaluator : IDisposable
     {
         options = (options ?? new EvaluationOptions()).Validated();
         if (ToyMixture.TryGet(datasetReference) is not null)
-            throw new ArgumentException($"Dataset '{datasetReference}' is 2-D points; measure it with 'ganforge bench modes' (modes captured and high-quality samples).");
+            throw new UsageException("data", $"Dataset '{datasetReference}' is 2-D points; measure it with 'ganforge bench modes' (modes captured and high-quality samples).");
         cache ??= new DataCache();
         var train = DatasetLoader.Load(datasetReference, DataSplit.Train, cache, folder, log);
         var test = DatasetLoader.TryLoadTest(datasetReference, cache);

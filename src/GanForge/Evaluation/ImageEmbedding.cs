@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using static TorchSharp.torch;
 
@@ -62,7 +63,7 @@ public static class ImageEmbedding
         if (x.shape[1] == target.Channels) return x;
         if (target.Channels == 1) return x.mean([1], keepdim: true);
         if (x.shape[1] == 1) return x.expand(-1, target.Channels, -1, -1);
-        throw new ArgumentException($"Images with {x.shape[1]} channels cannot be compared with {target.Channels}-channel data.");
+        throw new DataFormatException($"Images with {x.shape[1]} channels cannot be compared with {target.Channels}-channel data.");
     }
 
     /// <summary>Embeds <paramref name="count"/> images produced chunk by chunk by <paramref name="chunk"/>(start, length), so that only features stay in memory.</summary>

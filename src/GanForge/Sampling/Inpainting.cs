@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Models;
 using GanForge.Objectives;
@@ -34,18 +35,18 @@ public static class InpaintingMasks
         if (spec.StartsWith("random:", StringComparison.Ordinal))
         {
             if (!double.TryParse(spec["random:".Length..], System.Globalization.CultureInfo.InvariantCulture, out var p) || p is <= 0 or >= 1)
-                throw new ArgumentException($"--mask '{spec}': expected random:P with P in (0, 1), the share of missing pixels.");
+                throw new UsageException("mask", $"mask '{spec}': expected random:P with P in (0, 1), the share of missing pixels.");
             using var source = new TorchSharp.torch.Generator((ulong)seed);
             return rand([1, 1, height, width], generator: source).ge(p).to_type(ScalarType.Float32);
         }
         if (!spec.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"--mask '{spec}' is not known; expected center, left, random:P or a .png file.");
-        if (!File.Exists(spec)) throw new ArgumentException($"Mask file '{spec}' does not exist.");
-        using var bitmap = SKBitmap.Decode(spec) ?? throw new ArgumentException($"Mask file '{spec}' is not a readable PNG.");
+            throw new UsageException("mask", $"mask '{spec}' is not known; expected center, left, random:P or a .png file.");
+        if (!File.Exists(spec)) throw new DataFormatException($"Mask file '{spec}' does not exist.");
+        using var bitmap = SKBitmap.Decode(spec) ?? throw new DataFormatException($"Mask file '{spec}' is not a readable PNG.");
         if (bitmap.Width != width || bitmap.Height != height)
-            throw new ArgumentException($"Mask file '{spec}' is {bitmap.Width}×{bitmap.Height}; the images are {width}×{height}.");
+            throw new DataFormatException($"Mask file '{spec}' is {bitmap.Width}×{bitmap.Height}; the images are {width}×{height}.");
         var known = bitmap.Pixels.Select(c => (c.Red + c.Green + c.Blue) / 3 >= 128 ? 1f : 0f).ToArray();
-        if (known.All(k => k == 1f)) throw new ArgumentException($"Mask file '{spec}' marks no pixel as missing (dark pixels are the missing ones).");
+        if (known.All(k => k == 1f)) throw new DataFormatException($"Mask file '{spec}' marks no pixel as missing (dark pixels are the missing ones).");
         return tensor(known, [1, 1, height, width]);
     }
 
@@ -101,7 +102,7 @@ public sealed class Inpainter : IDisposable
         TorchRuntime.PrepareEnvironment();
         var checkpoint = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(checkpoint);
-        if (ModelZoo.Require(header.Config.Model.Name).ForPoints) throw new ArgumentException("2-D point generators have no images to inpaint.");
+        if (ModelZoo.Require(header.Config.Model.Name).ForPoints) throw new UsageException("checkpoint", "2-D point generators have no images to inpaint.");
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
         var discriminator = ObjectiveFactory.IsAutoencoder(header.Config.Objective) ? null : ModelZoo.CreateDiscriminator(header.Config.Model, header.Shape);
         try
@@ -121,9 +122,9 @@ public sealed class Inpainter : IDisposable
     /// <summary>Completes images (B, C, H, W) in [-1, 1] whose pixels are known where <paramref name="mask"/> is 1; labels for a conditional model.</summary>
     public InpaintingResult Complete(Tensor images, Tensor mask, InpaintingOptions options, Tensor? labels = null, bool poisson = false)
     {
-        if (classes > 0 && labels is null) throw new ArgumentException("This generator is conditional: give the class of each image.");
+        if (classes > 0 && labels is null) throw new UsageException("label", "This generator is conditional: give the class of each image (label).");
         if (options.PerceptualWeight > 0 && critic is null)
-            throw new ArgumentException($"The perceptual loss needs a discriminator, and this '{Header.Config.Objective.Name}' checkpoint has none: use a perceptual weight (--lambda) of 0.");
+            throw new UsageException("lambda", $"The perceptual loss needs a discriminator, and this '{Header.Config.Objective.Name}' checkpoint has none: use a perceptual weight (lambda) of 0.");
         var count = images.shape[0];
         var weights = InpaintingMasks.ContextWeights(mask).expand_as(images);
         Tensor? bestZ = null, bestLoss = null;

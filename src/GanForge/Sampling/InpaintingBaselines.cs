@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public static class InpaintingBaselines
         var best = zeros_like(images.flatten(1));
         const int chunk = 5000;
         var size = train.Channels * train.Height * train.Width;
-        if (size != queries.shape[1]) throw new ArgumentException($"Training images are {train.Shape}; the images to complete have {queries.shape[1]} values each.");
+        if (size != queries.shape[1]) throw new DataFormatException($"Training images are {train.Shape}; the images to complete have {queries.shape[1]} values each.");
         for (var start = 0; start < train.Count; start += chunk)
         {
             using var block = NewDisposeScope();

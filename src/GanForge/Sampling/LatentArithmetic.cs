@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using static TorchSharp.torch;
 
 namespace GanForge.Sampling;
@@ -12,7 +13,7 @@ public static class LatentArithmetic
     public static Tensor Combine(Tensor a, Tensor b, Tensor c)
     {
         foreach (var (group, name) in new[] { (a, "A"), (b, "B"), (c, "C") })
-            if (group.dim() != 2 || group.shape[0] == 0) throw new ArgumentException($"Group {name} must hold at least one latent vector (n, d).");
+            if (group.dim() != 2 || group.shape[0] == 0) throw new UsageException("groups", $"Group {name} must hold at least one latent vector (n, d).");
         return a.mean([0]) - b.mean([0]) + c.mean([0]);
     }
 

@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using static TorchSharp.torch;
 
 namespace GanForge.Sampling;
@@ -39,13 +40,13 @@ public static class LatentPaths
     /// <summary><paramref name="steps"/> points from a to b inclusive, by <paramref name="method"/> (slerp or lerp).</summary>
     public static Tensor Between(Tensor a, Tensor b, int steps, string method)
     {
-        if (steps < 2) throw new ArgumentException($"--steps is {steps}; an interpolation needs at least 2 points.");
+        if (steps < 2) throw new UsageException("steps", $"steps is {steps}; an interpolation needs at least 2 points.");
         var t = Enumerable.Range(0, steps).Select(i => (double)i / (steps - 1)).ToArray();
         return method switch
         {
             "slerp" => Slerp(a, b, t),
             "lerp" => Lerp(a, b, t),
-            _ => throw new ArgumentException($"--method '{method}' is not known; expected slerp or lerp."),
+            _ => throw new UsageException("method", $"method '{method}' is not known; expected slerp or lerp."),
         };
     }
 

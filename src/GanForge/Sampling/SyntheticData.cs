@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
 using static TorchSharp.torch;
@@ -15,8 +16,8 @@ public static class SyntheticData
     /// </summary>
     public static ImageDataset Generate(TrainedGenerator generator, int perClass, long seed, string name)
     {
-        if (perClass < 1) throw new ArgumentException($"--per-class is {perClass}; expected a positive number.");
-        if (generator.Shape.Height == 1) throw new ArgumentException("2-D point generators cannot make an image dataset.");
+        if (perClass < 1) throw new UsageException("per_class", $"per_class is {perClass}; expected a positive number.");
+        if (generator.Shape.Height == 1) throw new UsageException("checkpoint", "2-D point generators cannot make an image dataset.");
         var classes = Math.Max(generator.ClassCount, 1);
         var count = perClass * classes;
         var shape = generator.Shape;
@@ -41,7 +42,7 @@ public static class SyntheticData
     /// <summary>Writes <c>PREFIX-images-idx3-ubyte</c> (and <c>PREFIX-labels-idx1-ubyte</c> when labelled) into a folder that <c>--data</c> then reads.</summary>
     public static void WriteIdxFolder(ImageDataset data, string folder, string prefix = "train")
     {
-        if (data.ClassCount > 256) throw new ArgumentException($"IDX labels are bytes: {data.ClassCount} classes do not fit.");
+        if (data.ClassCount > 256) throw new DataFormatException($"IDX labels are bytes: {data.ClassCount} classes do not fit.");
         Directory.CreateDirectory(folder);
         int[] dims = data.Channels == 1 ? [data.Count, data.Height, data.Width] : [data.Count, data.Channels, data.Height, data.Width];
         IdxFile.Write(Path.Combine(folder, $"{prefix}-images-idx3-ubyte"), new IdxArray(IdxElementType.UInt8, dims, data.Pixels));
@@ -52,8 +53,8 @@ public static class SyntheticData
     /// <summary>The images of both datasets, labelled, in one dataset (same shape required).</summary>
     public static ImageDataset Concat(ImageDataset a, ImageDataset b, string name)
     {
-        if (a.Shape != b.Shape) throw new ArgumentException($"Cannot join {a.Shape} images with {b.Shape} images.");
-        if (a.Labels is null || b.Labels is null) throw new ArgumentException("Both datasets need labels to be joined for classification.");
+        if (a.Shape != b.Shape) throw new DataFormatException($"Cannot join {a.Shape} images with {b.Shape} images.");
+        if (a.Labels is null || b.Labels is null) throw new DataFormatException("Both datasets need labels to be joined for classification.");
         return new ImageDataset(name, [.. a.Pixels, .. b.Pixels], a.Count + b.Count, a.Channels, a.Height, a.Width, [.. a.Labels, .. b.Labels],
             Math.Max(a.ClassCount, b.ClassCount));
     }

@@ -87,8 +87,8 @@ public sealed class TrainedGenerator : IDisposable
     /// </summary>
     public Tensor Generate(Tensor latents, Tensor? labels = null)
     {
-        if (ClassCount > 0 && labels is null) throw new ArgumentException("This generator is conditional: give a label per sample (--label or --per-class).", nameof(labels));
-        if (ClassCount == 0 && labels is not null) throw new ArgumentException("This generator is not conditional: it takes no labels.", nameof(labels));
+        if (ClassCount > 0 && labels is null) throw new UsageException("label", "This generator is conditional: give a label per sample (label or per_class).");
+        if (ClassCount == 0 && labels is not null) throw new UsageException("label", "This generator is not conditional: it takes no label.");
         using var _ = no_grad();
         var chunks = new List<Tensor>();
         for (long start = 0; start < latents.shape[0]; start += ChunkSize)
@@ -105,9 +105,9 @@ public sealed class TrainedGenerator : IDisposable
     /// </summary>
     public Tensor GenerateBetweenClasses(Tensor latents, int from, int to, double[] t)
     {
-        if (generator is not ConditionalGenerator conditional) throw new ArgumentException("Class interpolation needs a conditional generator.");
+        if (generator is not ConditionalGenerator conditional) throw new UsageException("classes", "Interpolating between classes needs a conditional generator.");
         foreach (var k in new[] { from, to })
-            if (k < 0 || k >= ClassCount) throw new ArgumentException($"Class {k} is outside the generator's classes 0..{ClassCount - 1}.");
+            if (k < 0 || k >= ClassCount) throw new UsageException("classes", $"Class {k} is outside the generator's classes 0..{ClassCount - 1}.");
         if (latents.shape[0] != t.Length) throw new ArgumentException($"{latents.shape[0]} latents for {t.Length} interpolation points.");
         using var _ = no_grad();
         var ends = conditional.Embed(tensor(new long[] { from, to }, device: Device));
@@ -115,17 +115,17 @@ public sealed class TrainedGenerator : IDisposable
     }
 
     /// <summary>Labels for a conditional sample: all <paramref name="label"/>, or <paramref name="perClass"/> of each class in order; null for an unconditional generator.</summary>
-    /// <exception cref="ArgumentException">The label is out of range, or labels were asked of an unconditional generator.</exception>
+    /// <exception cref="UsageException">The label is out of range, or labels were asked of an unconditional generator.</exception>
     public Tensor? Labels(int count, int? label, int? perClass)
     {
         if (ClassCount == 0)
         {
-            if (label is not null || perClass is not null) throw new ArgumentException("This generator is not conditional: --label and --per-class need a conditional model.");
+            if (label is not null || perClass is not null) throw new UsageException("label", "This generator is not conditional: label and per_class need a conditional model.");
             return null;
         }
         if (label is { } k)
         {
-            if (k < 0 || k >= ClassCount) throw new ArgumentException($"--label {k} is outside the generator's classes 0..{ClassCount - 1}.");
+            if (k < 0 || k >= ClassCount) throw new UsageException("label", $"label {k} is outside the generator's classes 0..{ClassCount - 1}.");
             return full([count], k, ScalarType.Int64, device: Device);
         }
         if (perClass is { } n) return arange(ClassCount, device: Device).repeat_interleave(n);
@@ -155,12 +155,12 @@ public sealed class TrainedGenerator : IDisposable
                 if (labels is not null) NpyFile.Write(LabelsPath(path), labels);
                 break;
             case ".idx":
-                if (samples.dim() != 4) throw new ArgumentException($"Output '{path}': 2-D points cannot be written as IDX images; use .npy.");
+                if (samples.dim() != 4) throw new UsageException("out", $"Output '{path}': 2-D points cannot be written as IDX images; use .npy.");
                 var dims = Shape.Channels == 1 ? new[] { count, Shape.Height, Shape.Width } : [count, Shape.Channels, Shape.Height, Shape.Width];
                 IdxFile.Write(path, new IdxArray(IdxElementType.UInt8, dims, ImageGrid.ToBytes(samples)));
                 break;
             default:
-                throw new ArgumentException($"Output '{path}' has an unsupported extension; expected .png, .npy or .idx.");
+                throw new UsageException("out", $"Output '{path}' has an unsupported extension; expected .png, .npy or .idx.");
         }
         return count;
     }

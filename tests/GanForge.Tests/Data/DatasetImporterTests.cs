@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using GanForge.Configuration;
 using GanForge.Data;
 
 namespace GanForge.Tests.Data;

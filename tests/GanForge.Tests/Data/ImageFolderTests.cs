@@ -1,3 +1,4 @@
+using GanForge.Configuration;
 using GanForge.Data;
 using SkiaSharp;
 

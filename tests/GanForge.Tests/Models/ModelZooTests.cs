@@ -9,18 +9,25 @@ namespace GanForge.Tests.Models;
 
 public sealed class ModelZooTests
 {
+    /// <summary>Every model of the registry, grey and colour, at two widths.</summary>
+    public static TheoryData<string, int, int> ModelsAtTwoWidths()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var m in ModelZoo.Models.Where(m => !m.ForPoints))
+        foreach (var channels in new[] { 1, 3 })
+        foreach (var width in new[] { 2, 4 })
+            data.Add(m.Name, channels, width);
+        return data;
+    }
+
     [Theory]
-    [InlineData("mlp", 1, 28, 8)]
-    [InlineData("dcgan28", 1, 28, 8)]
-    [InlineData("dcgan28-small", 3, 28, 8)]
-    [InlineData("dcgan32", 3, 32, 4)]
-    [InlineData("dcgan32", 1, 32, 4)]
-    [InlineData("dcgan64", 3, 64, 4)]
-    public void Generators_make_images_in_range_and_discriminators_one_logit_each(string name, int channels, int size, int width)
+    [MemberData(nameof(ModelsAtTwoWidths))]
+    public void Generators_make_images_in_range_and_discriminators_one_logit_each(string name, int channels, int width)
     {
         using var scope = NewDisposeScope();
         var config = new ModelConfig { Name = name, LatentDim = 16, Ngf = width, Ndf = width };
         var shape = ModelZoo.ImageShapeFor(config, new ImageShape(channels, 28, 28));
+        var size = ModelZoo.Require(name).ImageSize ?? 28;
         var (g, d) = ModelZoo.Create(config, shape);
         using var _ = g;
         using var __ = d;
@@ -80,6 +87,38 @@ public sealed class ModelZooTests
         d.train();
         var x = randn(4, shape.Channels, shape.Height, shape.Width);
         Assert.Equal(stochastic, !TensorAssert.Same(d.call(x), d.call(x)));
+    }
+
+    [Fact]
+    public void The_point_model_maps_latents_to_points_and_scores_each()
+    {
+        using var scope = NewDisposeScope();
+        var config = new ModelConfig { Name = "mlp-toy", LatentDim = 4, Ngf = 8, Ndf = 8 };
+        var (g, d) = ModelZoo.Create(config, new ImageShape(2, 1, 1));
+        using var _ = g;
+        using var __ = d;
+        var points = ModelZoo.Generate(g, randn(5, 4), null);
+        Assert.Equal(5, points.shape[0]);
+        Assert.Equal([5L], ((Module<Tensor, Tensor>)d).call(points).shape);
+    }
+
+    [Fact]
+    public void The_dcgan_family_keeps_the_checkpoint_names_of_each_resolution()
+    {
+        var expected = new Dictionary<int, string[]>
+        {
+            [32] = ["up1", "bn1", "up2", "bn2", "up3", "bn3", "up4"],
+            [64] = ["up1", "bn1", "up2", "bn2", "up3", "bn3", "up4", "bn4", "up5"],
+            [128] = ["up1", "bn1", "up2", "bn2", "up3", "bn3", "up4", "bn4", "up5", "bn5", "up6"],
+        };
+        foreach (var (resolution, names) in expected)
+        {
+            using var g = new DcganGenerator(resolution, 8, 2, 1, ReLU());
+            Assert.Equal(names, g.state_dict().Keys.Select(k => k.Split('.')[0]).Distinct());
+            using var d = new DcganDiscriminator(resolution, 2, 1, new DiscriminatorOptions(Norm: Normalization.Batch));
+            Assert.Equal(["conv1", .. Enumerable.Range(2, Dcgan.Stages(resolution) - 1).SelectMany(i => new[] { $"conv{i}", $"norm{i}" }), "head"],
+                d.state_dict().Keys.Select(k => k.Split('.')[0]).Distinct());
+        }
     }
 
     [Fact]

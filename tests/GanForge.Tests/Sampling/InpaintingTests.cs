@@ -50,11 +50,11 @@ public sealed class InpaintingTests : IDisposable
         var file = temp.File("mask.png");
         GanForge.IO.ImageGrid.SavePng(InpaintingMasks.Parse("left", 28, 28) * 2 - 1, file, 1, 0);
         Assert.True(TensorAssert.Same(InpaintingMasks.Parse(file, 28, 28), InpaintingMasks.Parse("left", 28, 28)));
-        Assert.Contains("is 28×28; the images are 32×32", Assert.Throws<ArgumentException>(() => InpaintingMasks.Parse(file, 32, 32)).Message);
-        Assert.Contains("random:P", Assert.Throws<ArgumentException>(() => InpaintingMasks.Parse("random:2", 28, 28)).Message);
-        Assert.Contains("not known", Assert.Throws<ArgumentException>(() => InpaintingMasks.Parse("top", 28, 28)).Message);
+        Assert.Contains("is 28×28; the images are 32×32", Assert.Throws<DataFormatException>(() => InpaintingMasks.Parse(file, 32, 32)).Message);
+        Assert.Contains("random:P", Assert.Throws<UsageException>(() => InpaintingMasks.Parse("random:2", 28, 28)).Message);
+        Assert.Contains("not known", Assert.Throws<UsageException>(() => InpaintingMasks.Parse("top", 28, 28)).Message);
         File.WriteAllText(temp.File("bad.png"), "no");
-        Assert.Contains("not a readable PNG", Assert.Throws<ArgumentException>(() => InpaintingMasks.Parse(temp.File("bad.png"), 28, 28)).Message);
+        Assert.Contains("not a readable PNG", Assert.Throws<DataFormatException>(() => InpaintingMasks.Parse(temp.File("bad.png"), 28, 28)).Message);
     }
 
     [Fact]

@@ -28,6 +28,6 @@ public sealed class TrainedGeneratorTests : IDisposable
         Assert.True((blend[0] - two[0]).abs().max().item<float>() < 1e-5f);
         Assert.True((blend[2] - seven[0]).abs().max().item<float>() < 1e-5f);
         Assert.False((blend[1] - two[0]).abs().max().item<float>() < 1e-5f);
-        Assert.Throws<ArgumentException>(() => generator.GenerateBetweenClasses(z, 2, 10, [0, 0.5, 1]));
+        Assert.Throws<UsageException>(() => generator.GenerateBetweenClasses(z, 2, 10, [0, 0.5, 1]));
     }
 }
