@@ -66,16 +66,16 @@ public static class DiffAugment
         var (batch, height, width) = (x.shape[0], x.shape[2], x.shape[3]);
         var maxX = (long)(width * ratio + 0.5);
         var maxY = (long)(height * ratio + 0.5);
-        var shiftX = randint(-maxX, maxX + 1, [batch], device: x.device).to_type(x.dtype);
-        var shiftY = randint(-maxY, maxY + 1, [batch], device: x.device).to_type(x.dtype);
-        // An affine grid that samples pixel (i − shift): whole-pixel offsets in normalised coordinates, read with nearest.
-        var theta = zeros(batch, 2, 3, dtype: x.dtype, device: x.device);
-        theta[.., 0, 0] = 1;
-        theta[.., 1, 1] = 1;
-        theta[.., 0, 2] = -shiftX * (2.0 / width);
-        theta[.., 1, 2] = -shiftY * (2.0 / height);
-        var grid = affine_grid(theta, x.shape, align_corners: false);
-        return grid_sample(x, grid, GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false);
+        var shiftX = randint(-maxX, maxX + 1, [batch], device: x.device);
+        var shiftY = randint(-maxY, maxY + 1, [batch], device: x.device);
+        // Output pixel (i, j) reads padded pixel (i − shiftY + maxY, j − shiftX + maxX): a gather, whose gradient is
+        // itself differentiable, so R1 and WGAN-GP (second derivatives) work through it; grid_sample's does not.
+        var paddedWidth = width + 2 * maxX;
+        var padded = pad(x, [maxX, maxX, maxY, maxY]).flatten(2);                                   // (B, C, H'·W')
+        var rows = arange(height, device: x.device).view(1, -1, 1) - shiftY.view(-1, 1, 1) + maxY;
+        var columns = arange(width, device: x.device).view(1, 1, -1) - shiftX.view(-1, 1, 1) + maxX;
+        var index = (rows * paddedWidth + columns).flatten(1).unsqueeze(1).expand(-1, x.shape[1], -1); // (B, C, H·W)
+        return padded.gather(2, index).view(x.shape);
     }
 
     /// <summary>Sets a square of half the image size at a random place (partly outside the image is allowed) to 0.</summary>

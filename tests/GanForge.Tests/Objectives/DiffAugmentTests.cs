@@ -1,7 +1,9 @@
 using GanForge.Configuration;
 using GanForge.Objectives;
 using GanForge.Training;
+using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
 
 namespace GanForge.Tests.Objectives;
 
@@ -44,6 +46,32 @@ public sealed class DiffAugmentTests
             }
             Assert.True(found, $"image {i} is not a whole-pixel shift of at most 2 pixels");
         }
+    }
+
+    [Fact]
+    public void Translation_equals_nearest_grid_sampling_and_has_a_second_derivative()
+    {
+        using var scope = NewDisposeScope();
+        var images = randn(6, 3, 16, 16);
+        manual_seed(4);
+        var gathered = DiffAugment.Translation(images);
+        // The reference: the same shifts drawn, read by nearest-neighbour grid sampling of a shifted affine grid.
+        manual_seed(4);
+        var shiftX = randint(-2, 3, [6]).to_type(ScalarType.Float32);
+        var shiftY = randint(-2, 3, [6]).to_type(ScalarType.Float32);
+        var theta = zeros(6, 2, 3);
+        theta[.., 0, 0] = 1;
+        theta[.., 1, 1] = 1;
+        theta[.., 0, 2] = -shiftX * (2.0 / 16);
+        theta[.., 1, 2] = -shiftY * (2.0 / 16);
+        var sampled = grid_sample(images, affine_grid(theta, images.shape, align_corners: false), GridSampleMode.Nearest, GridSamplePaddingMode.Zeros, align_corners: false);
+        Assert.True(TensorAssert.Same(gathered, sampled));
+
+        // R1 and WGAN-GP differentiate the gradient: the shift must be twice differentiable.
+        var x = images.detach().requires_grad_(true);
+        var first = torch.autograd.grad([DiffAugment.Translation(x).square().sum()], [x], create_graph: true, retain_graph: true)[0];
+        first.square().sum().backward();
+        Assert.NotNull(x.grad);
     }
 
     [Fact]
