@@ -77,7 +77,9 @@ public sealed class EvaluationNetwork : IImageEmbedding
         Path.Combine(cache.Root, "evaluation", $"{string.Concat(datasetName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-'))}-{hash[..16]}.safetensors");
 
     /// <summary>The cached network for <paramref name="train"/>, training (and caching) it first when there is none.</summary>
-    public static EvaluationNetwork GetOrTrain(ImageDataset train, ImageDataset? test, DataCache cache, Action<string>? log = null, EvaluationTrainingOptions? options = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired while training; nothing is cached.</exception>
+    public static EvaluationNetwork GetOrTrain(ImageDataset train, ImageDataset? test, DataCache cache, Action<string>? log = null, EvaluationTrainingOptions? options = null,
+        CancellationToken cancel = default)
     {
         TorchRuntime.PrepareEnvironment();
         var hash = Hash(train);
@@ -91,7 +93,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
         {
             network = train.Labels is null || train.ClassCount < 2
                 ? Untrained(train, hash, options.Seed)
-                : Train(train, test, hash, options, log);
+                : Train(train, test, hash, options, log, cancel);
         }
         finally
         {
@@ -114,7 +116,9 @@ public sealed class EvaluationNetwork : IImageEmbedding
     /// before the head; random translations of up to 2 pixels augment the data. Seeded, so the same data
     /// always gives the same network for a fixed thread count.
     /// </summary>
-    public static EvaluationNetwork Train(ImageDataset train, ImageDataset? test, string hash, EvaluationTrainingOptions options, Action<string>? log = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired; checked before every step.</exception>
+    public static EvaluationNetwork Train(ImageDataset train, ImageDataset? test, string hash, EvaluationTrainingOptions options, Action<string>? log = null,
+        CancellationToken cancel = default)
     {
         if (train.Labels is null || train.ClassCount < 2)
             throw new DataFormatException($"Dataset '{train.Name}' has no class labels; an evaluation classifier needs them.");
@@ -129,6 +133,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
             classifier.train();
             for (long step = 0; step < total; step++)
             {
+                cancel.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = options.LearningRate * 0.5 * (1 + Math.Cos(Math.PI * step / total));
                 var (images, labels) = loader.Next();

@@ -110,8 +110,9 @@ public sealed class Evaluator : IDisposable
     /// data cache, or is trained and cached first (a few minutes, once per dataset). The reference is the test
     /// split; a dataset without one holds out a seeded random sixth (at most <see cref="EvaluationOptions.Count"/> images).
     /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired while the evaluation network was training.</exception>
     public static Evaluator ForDataset(string datasetReference, EvaluationOptions? options = null, DataCache? cache = null,
-        Action<string>? log = null, EvaluationTrainingOptions? training = null, ImageFolderOptions? folder = null)
+        Action<string>? log = null, EvaluationTrainingOptions? training = null, ImageFolderOptions? folder = null, CancellationToken cancel = default)
     {
         options = (options ?? new EvaluationOptions()).Validated();
         if (ToyMixture.TryGet(datasetReference) is not null)
@@ -132,12 +133,12 @@ public sealed class Evaluator : IDisposable
         if (StackedMnist.IsStacked(datasetReference))
         {
             var source = StackedMnist.Source(datasetReference);
-            var mnist = EvaluationNetwork.GetOrTrain(DatasetLoader.Load(source, DataSplit.Train, cache), DatasetLoader.Load(source, DataSplit.Test, cache), cache, log, training);
+            var mnist = EvaluationNetwork.GetOrTrain(DatasetLoader.Load(source, DataSplit.Train, cache), DatasetLoader.Load(source, DataSplit.Test, cache), cache, log, training, cancel);
             var uniform = Enumerable.Repeat(1.0 / StackedMnistEmbedding.Modes, StackedMnistEmbedding.Modes).ToArray();
             return new Evaluator(train.Name, new StackedMnistEmbedding(mnist), ownsEmbedding: true, test, referenceDescription, train, uniform, options,
                 BaselineCacheStem(cache, train.Name, EvaluationNetwork.Hash(train)));
         }
-        var network = EvaluationNetwork.GetOrTrain(train, test, cache, log, training);
+        var network = EvaluationNetwork.GetOrTrain(train, test, cache, log, training, cancel);
         return new Evaluator(train.Name, network, ownsEmbedding: true, test, referenceDescription, train, ClassPrior(network, test), options,
             BaselineCacheStem(cache, train.Name, network.Info.DatasetHash));
     }

@@ -14,7 +14,11 @@ namespace GanForge.Objectives;
 /// </summary>
 public static class DiffAugment
 {
-    public static IReadOnlyList<string> Transformations { get; } = ["color", "translation", "cutout"];
+    /// <summary>The transformations by name, in the paper's order: the one table that parsing, help and <see cref="Apply"/> read.</summary>
+    private static readonly (string Name, Func<Tensor, Tensor> Apply)[] Table =
+        [("color", Color), ("translation", x => Translation(x)), ("cutout", x => Cutout(x))];
+
+    public static IReadOnlyList<string> Transformations { get; } = [.. Table.Select(t => t.Name)];
 
     /// <summary>The paper's ratios: shifts up to ⅛ of the size, a cutout square of half the size.</summary>
     public const double TranslationRatio = 0.125;
@@ -36,16 +40,7 @@ public static class DiffAugment
     /// <summary>Applies the transformations in order to images (B, C, H, W).</summary>
     public static Tensor Apply(Tensor images, IEnumerable<string> policy)
     {
-        foreach (var name in policy)
-        {
-            images = name switch
-            {
-                "color" => Color(images),
-                "translation" => Translation(images),
-                "cutout" => Cutout(images),
-                _ => throw new ArgumentException($"Unknown DiffAugment transformation '{name}'.", nameof(policy)),
-            };
-        }
+        foreach (var name in policy) images = Table.Single(t => t.Name == name).Apply(images);
         return images;
     }
 

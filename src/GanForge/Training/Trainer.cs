@@ -151,7 +151,14 @@ public sealed class Trainer : IDisposable
             run.ReadEvaluations().Where(e => e.Step <= step).ToList(), program.IsClassifier, observer);
         var diverged = false;
         var evalEvery = config.Output.EvalEvery;
-        if (evalEvery > 0) evaluation.Prepare(observer);
+        try
+        {
+            if (evalEvery > 0) evaluation.Prepare(observer, cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // Stopped while the evaluation network trained: the loop below sees the same request and ends the run cleanly.
+        }
 
         foreach (var module in networks.Modules) module.train();
         while (step < stopAt && !cancel.IsCancellationRequested)

@@ -81,12 +81,13 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
     private bool ownsEvaluator;
 
     /// <summary>Makes the dataset's evaluator if none was given (training its evaluation network first when the cache lacks it).</summary>
-    public void Prepare(ITrainingObserver observer)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired first; a later call starts again.</exception>
+    public void Prepare(ITrainingObserver observer, CancellationToken cancel)
     {
         if (evaluator is not null) return;
         observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
         evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
-            log: observer.OnMessage, folder: RunData.FolderOptions(config));
+            log: observer.OnMessage, folder: RunData.FolderOptions(config), cancel: cancel);
         ownsEvaluator = true;
     }
 

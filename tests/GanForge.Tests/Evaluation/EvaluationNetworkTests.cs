@@ -72,6 +72,17 @@ public sealed class EvaluationNetworkTests(SmallMnistNetwork small) : IClassFixt
     }
 
     [Fact]
+    public void Training_stops_when_cancelled_and_caches_nothing()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var cache = new DataCache(temp.Path);
+        var train = small.Train.Take(256);
+        Assert.Throws<OperationCanceledException>(() => EvaluationNetwork.GetOrTrain(train, null, cache, options: SmallMnistNetwork.Options, cancel: cancelled.Token));
+        Assert.False(File.Exists(EvaluationNetwork.CachePath(cache, train.Name, EvaluationNetwork.Hash(train))));
+    }
+
+    [Fact]
     public void Unlabelled_data_gets_random_features_without_class_statistics()
     {
         var cache = new DataCache(temp.File("cache"));
