@@ -1,9 +1,5 @@
-using System.Text.Json;
-using GanForge.Cli;
-using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.IO;
-using GanForge.Training;
 
 namespace GanForge.Tests.Cli;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
-using GanForge.Cli;
 using GanForge.Configuration;
-using GanForge.Data;
 using GanForge.IO;
 using GanForge.Training;
 
