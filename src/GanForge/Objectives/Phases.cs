@@ -68,6 +68,9 @@ public interface ITrainingProgram
     /// <summary>Sets what changes with the step outside the optimizers (e.g. annealed instance noise); called before the phases.</summary>
     void BeforeStep(long step, long totalSteps) { }
 
+    /// <summary>The network that grids, evaluation and the sampling tools draw from (its moving average when it has one).</summary>
+    string SampledNetwork => "generator";
+
     /// <summary>Whether D's outputs are probabilities (metrics and diagnostics then read them as such).</summary>
     bool IsClassifier => false;
 }

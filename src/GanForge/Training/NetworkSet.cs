@@ -55,7 +55,7 @@ internal sealed class NetworkSet : IDisposable
     public nn.Module? Average(string name) => Find(name).Average;
 
     /// <summary>What grids, evaluation and 'sample' draw from: the moving average when there is one, else the network.</summary>
-    public nn.Module Sampler(string name) => Average(name) ?? this[name];
+    public (nn.Module Module, bool IsAverage) Sampler(string name) => Average(name) is { } average ? (average, true) : (this[name], false);
 
     /// <summary>Sets this step's learning rates: each network's base rate under the schedule and warm-up.</summary>
     public void SetLearningRates(long step, long totalSteps)

@@ -252,7 +252,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Measures the sampling generator and appends the result to metrics.jsonl; a new best FD also writes checkpoints/best.ckpt.</summary>
     private EvaluationRecord Evaluate(double elapsed, ITrainingObserver observer)
     {
-        var metrics = evaluation.Measure(networks.Sampler("generator"), networks.Average("generator") is not null, device);
+        var (sampler, isAverage) = networks.Sampler(program.SampledNetwork);
+        var metrics = evaluation.Measure(sampler, isAverage, device);
         var record = new EvaluationRecord(step, metrics);
         run.AppendEvaluation(record);
         var isBest = best is null || metrics.Fd < best.Eval.Fd;
@@ -268,7 +269,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Renders the fixed noise batch (and, for an autoencoder, the reconstructions) with G's moving average when there is one.</summary>
     public string SaveSampleGrid()
     {
-        grids.Save(run, step, networks.Sampler("generator"), networks.Average("generator") is not null);
+        var (sampler, isAverage) = networks.Sampler(program.SampledNetwork);
+        grids.Save(run, step, sampler, isAverage);
         return run.SamplePath(step);
     }
 

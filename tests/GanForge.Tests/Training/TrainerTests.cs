@@ -263,4 +263,25 @@ public sealed class TrainerTests : IDisposable
         public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, RealImageAugmentation augmentation = default) =>
             new BatchLoader(limit is { } n ? data.Take(n) : data, batchSize, seed, target, device, augmentation);
     }
+
+    /// <summary>Data whose batches cannot be opened: the Trainer fails after its run directory was claimed.</summary>
+    private sealed class UnreadableData(ITrainingSet inner) : ITrainingSet
+    {
+        public string Name => inner.Name;
+        public ImageShape Shape => inner.Shape;
+        public int Count => inner.Count;
+        public int ClassCount => inner.ClassCount;
+
+        public IBatchSource OpenBatches(int batchSize, int seed, ImageShape target, Device device, int? limit, RealImageAugmentation augmentation = default) =>
+            throw new DataFormatException($"Dataset '{Name}' cannot be read.");
+    }
+
+    [Fact]
+    public void A_start_that_fails_leaves_no_run_directory()
+    {
+        var config = TestData.TinyConfig(temp.File("runs"));
+        var error = Assert.Throws<DataFormatException>(() => Trainer.Start(config, new UnreadableData(Data(config))));
+        Assert.Contains("cannot be read", error.Message);
+        Assert.Empty(Directory.Exists(temp.File("runs")) ? Directory.GetDirectories(temp.File("runs")) : []);
+    }
 }
