@@ -79,7 +79,8 @@ internal static class TrainCommand
             : trainer.Run(cancel.Token, new LineObserver());
         Summarise(result);
         dashboard?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        return result.Diverged ? 1 : result.Interrupted ? CliErrors.Interrupted : 0;
+        if (result.WriteFailure is { } failure) Console.Error.WriteLine($"error: {failure}");
+        return result.Diverged || result.WriteFailure is not null ? CliErrors.UserError : result.Interrupted ? CliErrors.Interrupted : 0;
     }
 
     private static TrainingResult RunWithProgressBar(Trainer trainer, CancellationToken cancel) =>
@@ -95,7 +96,9 @@ internal static class TrainCommand
 
     private static void Summarise(TrainingResult result)
     {
-        if (result.Diverged)
+        if (result.WriteFailure is not null)
+            Console.WriteLine($"Stopped at step {result.Step} of {result.TotalSteps}: a file could not be written (see the error below).");
+        else if (result.Diverged)
             Console.WriteLine($"Diverged at step {result.Step}: the losses are not finite, so no checkpoint was written for it.");
         else if (result.Interrupted)
             Console.WriteLine($"Stopped at step {result.Step} of {result.TotalSteps}; continue with: ganforge train --resume {result.Run.Path}");
@@ -105,7 +108,7 @@ internal static class TrainCommand
             Console.WriteLine($"  last: {Losses(m, ", ")}, {m.ImagesPerSecond:F0} img/s, {m.ElapsedSeconds:F0} s in all");
         Console.WriteLine($"  samples:    {result.LastSampleGrid}");
         Console.WriteLine($"  checkpoint: {result.LastCheckpoint}");
-        if (result.Report is { } report) Console.WriteLine($"  report:     {report}");
+        Console.WriteLine($"  report:     {result.Report ?? "not written (no room)"}");
         if (result.Best is { } best)
             Console.WriteLine($"  best FD {best.Eval.Fd:F2} at step {best.Step}: {result.Run.BestCheckpointPath}");
         foreach (var diagnosis in result.Diagnoses ?? []) Console.WriteLine($"  warning: {diagnosis}");

@@ -9,7 +9,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -22,6 +22,41 @@ public static class AtomicFile
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private const string TempSuffix = ".tmp";
+
+    /// <summary>
+    /// Deletes the temporary files in <paramref name="directory"/> that writes of processes no longer running left
+    /// behind (a kill during a write); a live process's write in progress is left alone. Returns the files removed.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStale(string directory)
+    {
+        if (!Directory.Exists(directory)) return [];
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(directory, $".*{TempSuffix}"))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            // .NAME.EXT.PID.GUID.tmp: the writer's process id is the third part from the end.
+            if (parts.Length < 4 || !int.TryParse(parts[^3], out var pid) || IsRunning(pid)) continue;
+            File.Delete(file);
+            removed.Add(file);
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

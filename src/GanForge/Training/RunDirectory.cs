@@ -31,38 +31,60 @@ public sealed partial class RunDirectory
     /// <summary>The checkpoint with the best FD of the evaluations during training.</summary>
     public string BestCheckpointPath => System.IO.Path.Combine(CheckpointsDirectory, "best.ckpt");
 
-    /// <summary>Creates the next numbered run directory under <paramref name="runsRoot"/>.</summary>
+    /// <summary>The lock that makes claiming a run number atomic across processes sharing a runs folder.</summary>
+    private const string LockFile = ".ganforge-runs.lock";
+
+    /// <summary>
+    /// Claims the next numbered run directory under <paramref name="runsRoot"/>. Numbering and creation happen under an
+    /// exclusive lock on <c>runs/.ganforge-runs.lock</c> (released by the OS if the process dies), so runs started at
+    /// the same moment, even by separate processes, each get their own number.
+    /// </summary>
+    /// <exception cref="ConfigException">The runs folder is a file, or its lock stayed taken for a minute.</exception>
     public static RunDirectory Create(string runsRoot, string description)
     {
+        if (File.Exists(runsRoot)) throw new ConfigException($"output.runs_dir '{runsRoot}' is a file; expected a folder for the run directories.");
         Directory.CreateDirectory(runsRoot);
+        using var claim = Lock(System.IO.Path.Combine(runsRoot, LockFile));
         var next = Directory.GetDirectories(runsRoot)
             .Select(d => RunNumber().Match(System.IO.Path.GetFileName(d)))
             .Where(m => m.Success)
             .Select(m => int.Parse(m.Groups[1].Value) + 1)
             .DefaultIfEmpty(0)
             .Max();
-        var safe = Unsafe().Replace(description, "-").Trim('-');
+        var run = new RunDirectory(System.IO.Path.Combine(runsRoot, $"{next:D5}-{Unsafe().Replace(description, "-").Trim('-')}"));
+        Directory.CreateDirectory(run.SamplesDirectory);
+        Directory.CreateDirectory(run.CheckpointsDirectory);
+        return run;
+    }
+
+    private static FileStream Lock(string path)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var path = System.IO.Path.Combine(runsRoot, $"{next:D5}-{safe}");
-            if (!Directory.Exists(path))
+            try
             {
-                Directory.CreateDirectory(path);
-                var run = new RunDirectory(path);
-                Directory.CreateDirectory(run.SamplesDirectory);
-                Directory.CreateDirectory(run.CheckpointsDirectory);
-                return run;
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            next++;
+            catch (IOException) when (File.Exists(path) && clock.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                Thread.Sleep(Random.Shared.Next(5, 25));
+            }
+            catch (IOException e) when (File.Exists(path))
+            {
+                throw new ConfigException($"The runs folder's lock '{path}' stayed taken for a minute; is another run starting there?", e);
+            }
         }
     }
 
+    /// <summary>Opens an existing run, removing the temporary files of writes that a killed process left behind.</summary>
     /// <exception cref="ConfigException">The directory is not a GanForge run.</exception>
     public static RunDirectory Open(string path)
     {
         var run = new RunDirectory(path);
         if (!Directory.Exists(path) || !File.Exists(run.ConfigPath))
             throw new ConfigException($"'{path}' is not a GanForge run directory (it has no {ConfigFile}).");
+        foreach (var folder in new[] { run.Path, run.CheckpointsDirectory, run.SamplesDirectory }) AtomicFile.RemoveStale(folder);
         return run;
     }
 

@@ -150,50 +150,53 @@ public sealed class Trainer : IDisposable
         var monitor = new DiagnosticsMonitor(run.ReadMetrics().Where(m => m.Step <= step).ToList(),
             run.ReadEvaluations().Where(e => e.Step <= step).ToList(), program.IsClassifier, observer);
         var diverged = false;
+        string? writeFailure = null;
         var evalEvery = config.Output.EvalEvery;
-        try
-        {
-            if (evalEvery > 0) evaluation.Prepare(observer, cancel);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            // Stopped while the evaluation network trained: the loop below sees the same request and ends the run cleanly.
-        }
+        if (evalEvery > 0) evaluation.Prepare(observer, cancel);
 
         foreach (var module in networks.Modules) module.train();
-        while (step < stopAt && !cancel.IsCancellationRequested)
+        try
         {
-            var stepStart = clock.Elapsed.TotalSeconds;
-            var values = TrainStep();
-            step++;
-            var images = (long)config.Training.BatchSize * config.Training.DStepsPerGStep;
-            imagesSeen += images;
-            window.Add(values, images, clock.Elapsed.TotalSeconds - stepStart);
-            diverged = values.Values.Any(v => !double.IsFinite(v));
+            while (step < stopAt && !cancel.IsCancellationRequested)
+            {
+                var stepStart = clock.Elapsed.TotalSeconds;
+                var values = TrainStep();
+                step++;
+                var images = (long)config.Training.BatchSize * config.Training.DStepsPerGStep;
+                imagesSeen += images;
+                window.Add(values, images, clock.Elapsed.TotalSeconds - stepStart);
+                diverged = values.Values.Any(v => !double.IsFinite(v));
 
-            if (step % config.Output.SampleEvery == 0 && !diverged) observer.OnSampleGrid(step, lastGrid = SaveSampleGrid());
-            if (step % config.Output.LogEvery == 0 || step == stopAt || diverged)
-            {
-                lastMetrics = window.Flush(step, loader.Epoch, Elapsed(), grids.Diversity);
-                run.AppendMetrics(lastMetrics);
-                observer.OnMetrics(lastMetrics);
-                monitor.OnMetrics(lastMetrics);
-                if (diverged) break;
+                if (step % config.Output.SampleEvery == 0 && !diverged) observer.OnSampleGrid(step, lastGrid = SaveSampleGrid());
+                if (step % config.Output.LogEvery == 0 || step == stopAt || diverged)
+                {
+                    lastMetrics = window.Flush(step, loader.Epoch, Elapsed(), grids.Diversity);
+                    RunWrites.Guard(run, "The metrics line", run.MetricsPath, () => run.AppendMetrics(lastMetrics));
+                    observer.OnMetrics(lastMetrics);
+                    monitor.OnMetrics(lastMetrics);
+                    if (diverged) break;
+                }
+                if (step % config.Output.CheckpointEvery == 0) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
+                if (evalEvery > 0 && (step % evalEvery == 0 || step == TotalSteps)) monitor.OnEvaluation(Evaluate(Elapsed(), observer));
+                if (step % CollectEvery == 0)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                }
             }
-            if (step % config.Output.CheckpointEvery == 0) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
-            if (evalEvery > 0 && (step % evalEvery == 0 || step == TotalSteps)) monitor.OnEvaluation(Evaluate(Elapsed(), observer));
-            if (step % CollectEvery == 0)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
+
+            // Broken weights are never checkpointed: the newest checkpoint stays the last good one.
+            if (!diverged && lastCheckpoint != run.CheckpointPath(step)) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
+            if (!diverged && lastGrid != run.SamplePath(step)) observer.OnSampleGrid(step, lastGrid = SaveSampleGrid());
         }
-
-        // Broken weights are never checkpointed: the newest checkpoint stays the last good one.
-        if (!diverged && lastCheckpoint != run.CheckpointPath(step)) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
-        if (!diverged && lastGrid != run.SamplePath(step)) observer.OnSampleGrid(step, lastGrid = SaveSampleGrid());
-        var report = RunReport.Write(run);
-        return new TrainingResult(run, step, TotalSteps, step < TotalSteps, lastCheckpoint, lastGrid, lastMetrics, best, monitor.Diagnoses, diverged, report);
+        catch (RunWriteException e)
+        {
+            // A full disk or a lost permission: stop here, and still write the report if there is room for it.
+            writeFailure = e.Message;
+            lastCheckpoint = run.LatestCheckpoint() ?? "";
+        }
+        var report = RunWrites.TryWriteReport(run);
+        return new TrainingResult(run, step, TotalSteps, step < TotalSteps, lastCheckpoint, lastGrid, lastMetrics, best, monitor.Diagnoses, diverged, report, writeFailure);
     }
 
     /// <summary>One step: every phase that is due, then the moving averages of the networks it updated. Returns the reported values.</summary>
@@ -255,7 +258,7 @@ public sealed class Trainer : IDisposable
         var (sampler, isAverage) = networks.Sampler(program.SampledNetwork);
         var metrics = evaluation.Measure(sampler, isAverage, device);
         var record = new EvaluationRecord(step, metrics);
-        run.AppendEvaluation(record);
+        RunWrites.Guard(run, $"The evaluation of step {step}", run.MetricsPath, () => run.AppendEvaluation(record));
         var isBest = best is null || metrics.Fd < best.Eval.Fd;
         if (isBest)
         {
@@ -270,7 +273,7 @@ public sealed class Trainer : IDisposable
     public string SaveSampleGrid()
     {
         var (sampler, isAverage) = networks.Sampler(program.SampledNetwork);
-        grids.Save(run, step, sampler, isAverage);
+        RunWrites.Guard(run, $"The sample grid of step {step}", run.SamplePath(step), () => grids.Save(run, step, sampler, isAverage));
         return run.SamplePath(step);
     }
 
@@ -279,7 +282,7 @@ public sealed class Trainer : IDisposable
         var path = bestPath ?? run.CheckpointPath(step);
         var header = new CheckpointHeader(Checkpoint.FormatName, Checkpoint.FormatVersion, config, Shape.Channels, Shape.Height, Shape.Width,
             new TrainingPosition(step, loader.Epoch, loader.BatchInEpoch, imagesSeen, elapsed));
-        Checkpoint.Save(path, header, networks.Weights, networks.Optimizers);
+        RunWrites.Guard(run, $"Checkpoint {step}", path, () => Checkpoint.Save(path, header, networks.Weights, networks.Optimizers));
         if (bestPath is null) run.PruneCheckpoints(config.Output.KeepCheckpoints);
         return path;
     }

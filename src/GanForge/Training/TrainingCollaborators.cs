@@ -81,14 +81,20 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
     private bool ownsEvaluator;
 
     /// <summary>Makes the dataset's evaluator if none was given (training its evaluation network first when the cache lacks it).</summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> fired first; a later call starts again.</exception>
+    /// <remarks>When <paramref name="cancel"/> fires first it returns without an evaluator (the training loop sees the same request and stops); a later call starts again.</remarks>
     public void Prepare(ITrainingObserver observer, CancellationToken cancel)
     {
         if (evaluator is not null) return;
         observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
-        evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
-            log: observer.OnMessage, folder: RunData.FolderOptions(config), cancel: cancel);
-        ownsEvaluator = true;
+        try
+        {
+            evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
+                log: observer.OnMessage, folder: RunData.FolderOptions(config), cancel: cancel);
+            ownsEvaluator = true;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Measures <paramref name="sampler"/> in inference mode; it is put back in training mode unless it is a moving average.</summary>

@@ -22,6 +22,7 @@ public interface ITrainingObserver
 /// <param name="Best">The evaluation with the lowest FD so far (its checkpoint is checkpoints/best.ckpt), or null without evaluations.</param>
 /// <param name="Diagnoses">The failures recognised while training, in the order they were found.</param>
 /// <param name="Diverged">The losses became NaN or infinite: training stopped without checkpointing the broken weights.</param>
-/// <param name="Report">The run's report.html (with progress.gif beside it), written as every call to Run ends.</param>
+/// <param name="Report">The run's report.html (with progress.gif beside it), written as every call to Run ends (null when there was no room).</param>
+/// <param name="WriteFailure">Why training stopped early because a file could not be written (a full disk, no permission), naming the newest good checkpoint; null otherwise.</param>
 public sealed record TrainingResult(RunDirectory Run, long Step, long TotalSteps, bool Interrupted, string LastCheckpoint, string LastSampleGrid, TrainingMetrics? LastMetrics,
-    EvaluationRecord? Best = null, IReadOnlyList<Diagnosis>? Diagnoses = null, bool Diverged = false, string? Report = null);
+    EvaluationRecord? Best = null, IReadOnlyList<Diagnosis>? Diagnoses = null, bool Diverged = false, string? Report = null, string? WriteFailure = null);
