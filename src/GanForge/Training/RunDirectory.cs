@@ -127,10 +127,21 @@ public sealed partial class RunDirectory
     public void TruncateMetricsAfter(long step)
     {
         if (!File.Exists(MetricsPath)) return;
-        var kept = File.ReadAllLines(MetricsPath)
-            .Where(line => line.Length > 0 && JsonSerializer.Deserialize<TrainingMetrics>(line, MetricsJson)?.Step <= step)
-            .ToList();
+        // A line cut short by a kill during its write does not parse: it is dropped with the steps after the checkpoint.
+        var kept = File.ReadAllLines(MetricsPath).Where(line => StepOf(line) <= step).ToList();
         AtomicFile.WriteAllText(MetricsPath, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");
+    }
+
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            return line.Length == 0 ? null : JsonSerializer.Deserialize<TrainingMetrics>(line, MetricsJson)?.Step;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The training-loss lines of metrics.jsonl.</summary>
