@@ -29,6 +29,48 @@ internal static class TestData
         throw new FileNotFoundException($"No GanForge.slnx above {AppContext.BaseDirectory}.");
     }
 
+    /// <summary>
+    /// A valid PNG whose header declares <paramref name="width"/> × <paramref name="height"/> pixels but whose data is a
+    /// few bytes: a decompression bomb, which a decoder that trusts the header would allocate gigabytes for.
+    /// </summary>
+    public static void WritePngDeclaring(string path, int width, int height)
+    {
+        using var file = File.Create(path);
+        file.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8; // bit depth
+        header[9] = 2; // RGB
+        WriteChunk(file, "IHDR", header);
+        WriteChunk(file, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+        WriteChunk(file, "IEND", []);
+    }
+
+    private static void WriteChunk(Stream stream, string type, byte[] data)
+    {
+        var length = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
+        stream.Write(length);
+        var body = System.Text.Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
+        stream.Write(body);
+        var crc = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32(body));
+        stream.Write(crc);
+    }
+
+    /// <summary>CRC-32 (ISO 3309, polynomial 0xEDB88320) as PNG chunks use it.</summary>
+    private static uint Crc32(byte[] bytes)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in bytes)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    }
+
     /// <summary>Random 28×28 grey images with labels 0–9, deterministic for a seed.</summary>
     public static (IdxArray Images, IdxArray Labels) RandomMnistLike(int count, int seed = 1)
     {

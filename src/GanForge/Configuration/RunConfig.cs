@@ -99,6 +99,9 @@ public sealed record DataConfig
 
     [Setting("Channels an image folder is decoded to: 1 (grey) or 3 (RGB) (default: grey when every image is grey).")]
     public int? Channels { get; init; }
+
+    [Setting("Images of a folder that declare more megapixels than this are skipped and listed before any pixel is decoded (decompression bombs).", Range = "(0, inf)")]
+    public double MaxMegapixels { get; init; } = 50;
 }
 
 /// <summary>G's activation: ReLU (DCGAN paper) or LeakyReLU with slope 0.3 (Keras' default, TensorFlow's DCGAN tutorial).</summary>

@@ -60,6 +60,12 @@ public sealed class ImageDataset : ITrainingSet
             if (labels.Dimensions[0] != count)
                 throw new DataFormatException($"IDX file '{source}' has {labels.Dimensions[0]:N0} labels but '{imagesSource}' has {count:N0} images; they must match.");
             labelValues = Array.ConvertAll(labels.Data, b => (int)b);
+            // The class count is the largest label + 1: a stray label (200 among digits) would make a 201-class model.
+            var present = labelValues.ToHashSet();
+            var largest = labelValues.DefaultIfEmpty(0).Max();
+            if (Enumerable.Range(0, largest + 1).FirstOrDefault(k => !present.Contains(k), -1) is var missing and >= 0)
+                throw new DataFormatException(
+                    $"IDX file '{source}' has labels up to {largest} but no image of class {missing} ({largest + 1 - present.Count} of the classes 0..{largest} are empty); labels must number the classes 0..K−1 without gaps.");
         }
         return new ImageDataset(name, images.Data, count, channels, height, width, labelValues);
     }

@@ -3,12 +3,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using GanForge.Configuration;
+using GanForge.IO;
 using SkiaSharp;
 
 namespace GanForge.Data;
 
-/// <summary>How a folder of image files becomes training images: square side, channels (null = grey when every image is grey, else RGB).</summary>
-public sealed record ImageFolderOptions(int Size = ImageFolderOptions.DefaultSize, int? Channels = null)
+/// <summary>
+/// How a folder of image files becomes training images: square side, channels (null = grey when every image is grey,
+/// else RGB), and the most pixels a file may declare before it is skipped undecoded.
+/// </summary>
+public sealed record ImageFolderOptions(int Size = ImageFolderOptions.DefaultSize, int? Channels = null, double MaxMegapixels = ImageFile.DefaultMaxMegapixels)
 {
     /// <summary>The side used when neither data.image_size nor the model fixes one.</summary>
     public const int DefaultSize = 64;
@@ -23,12 +27,13 @@ public sealed record ImageFolderScan(IReadOnlyList<(string Path, int Label)> Fil
 public sealed record ImageFolderManifest(string Source, int Images, int Channels, int Size, IReadOnlyList<string> Classes, IReadOnlyList<string> Skipped);
 
 /// <summary>
-/// A folder of image files (PNG, JPEG, BMP, WebP, GIF; anything SkiaSharp decodes), searched recursively, like
+/// A folder of image files (PNG, JPEG, BMP, WebP, GIF, recognised by their first bytes), searched recursively, like
 /// torchvision's ImageFolder: when every image sits in a first-level sub-folder and there are at least two,
 /// the sub-folder names are the class labels (ordinal order). Each image is centre-cropped to a square and
 /// resized with a mipmapped (trilinear) filter, which averages properly when shrinking, once: the result is cached as IDX files in the data cache
 /// under a key of the files' paths, sizes, modification times and the options, so later runs do not decode again
-/// and any changed file invalidates the cache. Files that cannot be decoded are skipped, counted and listed.
+/// and any changed file invalidates the cache. Files that are not images, cannot be decoded or declare more than
+/// <see cref="ImageFolderOptions.MaxMegapixels"/> are skipped, counted and listed.
 /// </summary>
 public static class ImageFolder
 {
@@ -77,7 +82,7 @@ public static class ImageFolder
     /// <summary>Where a folder's decoded copy lives: a hash of every file's relative path, size and modification time, and of the options.</summary>
     private static string Key(ImageFolderScan scan, ImageFolderOptions options)
     {
-        var text = new StringBuilder($"v{FormatVersion} size {options.Size} channels {options.Channels?.ToString() ?? "auto"}\n");
+        var text = new StringBuilder($"v{FormatVersion} size {options.Size} channels {options.Channels?.ToString() ?? "auto"} max {options.MaxMegapixels} MP\n");
         foreach (var (path, _) in scan.Files)
         {
             var info = new FileInfo(path);
@@ -100,7 +105,7 @@ public static class ImageFolder
         {
             try
             {
-                (rgb[i], grey[i]) = DecodeOne(scan.Files[i].Path, size);
+                (rgb[i], grey[i]) = DecodeOne(scan.Files[i].Path, size, options.MaxMegapixels);
             }
             catch (DataFormatException e)
             {
@@ -141,13 +146,13 @@ public static class ImageFolder
     }
 
     /// <summary>One file as channel-planar RGB bytes (3×size×size): centre-cropped to a square and resized; whether it was grey.</summary>
-    private static (byte[] Rgb, bool Grey) DecodeOne(string path, int size)
+    private static (byte[] Rgb, bool Grey) DecodeOne(string path, int size, double maxMegapixels)
     {
-        using var codec = SKCodec.Create(path) ?? throw new DataFormatException($"{path}: not an image format SkiaSharp can decode");
+        using var codec = ImageFile.Open(path, maxMegapixels);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
-        if (result != SKCodecResult.Success) throw new DataFormatException($"{path}: {result} (truncated or corrupt)");
+        if (result != SKCodecResult.Success) throw new DataFormatException($"Image '{path}' is truncated or corrupt ({result}).");
 
         var side = Math.Min(info.Width, info.Height);
         var crop = SKRect.Create((info.Width - side) / 2f, (info.Height - side) / 2f, side, side);

@@ -82,7 +82,7 @@ public static class SampleFile
         int width = 0, height = 0, channels = 1;
         for (var i = 0; i < files.Count; i++)
         {
-            using var bitmap = SKBitmap.Decode(files[i]) ?? throw new DataFormatException($"Sample image '{files[i]}' is not a readable PNG.");
+            using var bitmap = ImageFile.Decode(files[i]);
             if (pixels is null)
             {
                 (width, height) = (bitmap.Width, bitmap.Height);
@@ -97,11 +97,10 @@ public static class SampleFile
     }
 
     /// <summary>One image file (PNG, JPEG, …) as (1, C, H, W) in [-1, 1]: grey when every pixel has R = G = B, else RGB.</summary>
-    /// <exception cref="DataFormatException">The file is missing or not a decodable image.</exception>
+    /// <exception cref="DataFormatException">The file is missing, not an image by its first bytes, over the pixel limit or not decodable.</exception>
     public static Tensor ReadImage(string path)
     {
-        if (!File.Exists(path)) throw new DataFormatException($"Image '{path}' does not exist.");
-        using var bitmap = SKBitmap.Decode(path) ?? throw new DataFormatException($"Image '{path}' is not a readable image.");
+        using var bitmap = ImageFile.Decode(path);
         var channels = IsGrey(bitmap) ? 1 : 3;
         var pixels = new byte[channels * bitmap.Width * bitmap.Height];
         CopyPixels(bitmap, channels, pixels);

@@ -1,5 +1,6 @@
 using GanForge.Configuration;
 using GanForge.Data;
+using GanForge.IO;
 using GanForge.Models;
 using GanForge.Objectives;
 using GanForge.Runtime;
@@ -41,8 +42,7 @@ public static class InpaintingMasks
         }
         if (!spec.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException("mask", $"mask '{spec}' is not known; expected center, left, random:P or a .png file.");
-        if (!File.Exists(spec)) throw new DataFormatException($"Mask file '{spec}' does not exist.");
-        using var bitmap = SKBitmap.Decode(spec) ?? throw new DataFormatException($"Mask file '{spec}' is not a readable PNG.");
+        using var bitmap = ImageFile.Decode(spec);
         if (bitmap.Width != width || bitmap.Height != height)
             throw new DataFormatException($"Mask file '{spec}' is {bitmap.Width}×{bitmap.Height}; the images are {width}×{height}.");
         var known = bitmap.Pixels.Select(c => (c.Red + c.Green + c.Blue) / 3 >= 128 ? 1f : 0f).ToArray();

@@ -13,5 +13,5 @@ public static class RunData
 
     /// <summary>How a run decodes an image folder: data.image_size, else the model's size, else 64; data.channels.</summary>
     public static ImageFolderOptions FolderOptions(RunConfig config) =>
-        new(config.Data.ImageSize ?? ModelZoo.Require(config.Model.Name).ImageSize ?? ImageFolderOptions.DefaultSize, config.Data.Channels);
+        new(config.Data.ImageSize ?? ModelZoo.Require(config.Model.Name).ImageSize ?? ImageFolderOptions.DefaultSize, config.Data.Channels, config.Data.MaxMegapixels);
 }

@@ -54,7 +54,7 @@ public sealed class InpaintingTests : IDisposable
         Assert.Contains("random:P", Assert.Throws<UsageException>(() => InpaintingMasks.Parse("random:2", 28, 28)).Message);
         Assert.Contains("not known", Assert.Throws<UsageException>(() => InpaintingMasks.Parse("top", 28, 28)).Message);
         File.WriteAllText(temp.File("bad.png"), "no");
-        Assert.Contains("not a readable PNG", Assert.Throws<DataFormatException>(() => InpaintingMasks.Parse(temp.File("bad.png"), 28, 28)).Message);
+        Assert.Contains("is not an image", Assert.Throws<DataFormatException>(() => InpaintingMasks.Parse(temp.File("bad.png"), 28, 28)).Message);
     }
 
     [Fact]
