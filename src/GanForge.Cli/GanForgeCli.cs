@@ -15,6 +15,7 @@ public static class GanForgeCli
             new VersionOption(),
             TrainCommand.Create(),
             SampleCommand.Create(),
+            ExportCommand.Create(),
             EvalCommand.Create(),
             InterpolateCommand.Create(),
             ArithmeticCommand.Create(),

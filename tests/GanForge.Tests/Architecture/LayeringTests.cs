@@ -12,7 +12,7 @@ public sealed class LayeringTests
 {
     /// <summary>Bottom to top; a layer may depend only on layers before it.</summary>
     private static readonly string[] Layers =
-        ["Configuration", "Runtime", "IO", "Data", "Models", "Objectives", "Evaluation", "Training", "Sampling", "Benchmarks"];
+        ["Configuration", "Runtime", "IO", "Data", "Models", "Objectives", "Evaluation", "Training", "Sampling", "Export", "Benchmarks"];
 
     private static readonly Lazy<Dictionary<(string From, string To), string>> Edges = new(ReadEdges);
 

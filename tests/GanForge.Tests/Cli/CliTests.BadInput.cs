@@ -40,6 +40,9 @@ public sealed partial class CliTests
         ["resume of a non-run"] = new(_ => { }, ["train", "--resume", "{dir}"], "is not a GanForge run directory"),
         ["dashboard of a missing folder"] = new(_ => { }, ["dashboard", "--runs", "{dir}/nowhere"], "--runs '"),
         ["dashboard of a file"] = new(d => File.WriteAllText($"{d}/runs.txt", "x"), ["dashboard", "--runs", "{dir}/runs.txt"], "is a file"),
+        ["export of a GAN's encoder"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/e.onnx", "--encoder"], "only the autoencoders (ae, vae) have an --encoder"),
+        ["export to a non-onnx file"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/model.bin"], "--out '"),
+        ["export of a missing checkpoint"] = new(_ => { }, ["export", "-c", "{dir}/none.ckpt", "-o", "{dir}/m.onnx"], "none.ckpt"),
         ["dashboard port out of range"] = new(_ => { }, ["dashboard", "--runs", "{dir}", "--port", "70000"], "--port is 70000"),
     };
 
