@@ -104,7 +104,7 @@ public sealed class OnnxExportTests
 
     private static DenseTensor<float> Dense(Tensor t) => new(t.contiguous().data<float>().ToArray(), [.. t.shape.Select(d => (int)d)]);
 
-    private static float[] Run(Onnx.ModelProto model, IReadOnlyCollection<NamedOnnxValue> inputs)
+    private static float[] Run(global::Onnx.ModelProto model, IReadOnlyCollection<NamedOnnxValue> inputs)
     {
         using var session = new InferenceSession(model.ToByteArray());
         using var results = session.Run(inputs);

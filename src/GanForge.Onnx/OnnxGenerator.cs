@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace GanForge.Onnx;
+
+/// <summary>What an exported model says about itself (its <c>metadata_props</c>, written by <c>ganforge export</c>).</summary>
+/// <param name="Kind">generator (z → image), decoder (an autoencoder's code → image) or encoder (image → code).</param>
+/// <param name="Classes">Classes of a conditional generator (it then takes a label per image); 0 when unconditional.</param>
+public sealed record OnnxModelInfo(string Kind, string Model, int LatentDim, int Classes, int Channels, int Height, int Width, long TrainingStep,
+    string GanForgeVersion, IReadOnlyDictionary<string, string> Metadata)
+{
+    /// <summary>A 2-D point model (ring8, grid25) outputs points rather than images.</summary>
+    public bool IsPoints => Height == 1 && Width == 1;
+
+    internal static OnnxModelInfo Read(string source, IReadOnlyDictionary<string, string> metadata)
+    {
+        string Text(string key) => metadata.TryGetValue(key, out var value)
+            ? value
+            : throw new InvalidDataException($"'{source}' is not a GanForge model: its metadata lacks '{key}' (export it with 'ganforge export').");
+        int Number(string key) => int.TryParse(Text(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new InvalidDataException($"'{source}' has metadata '{key}' = '{Text(key)}'; expected a whole number.");
+        return new(Text("kind"), Text("model"), Number("latent_dim"), Number("classes"), Number("channels"), Number("height"), Number("width"),
+            Number("training_step"), Text("ganforge_version"), metadata);
+    }
+}
+
+/// <summary>Images in [-1, 1], N×C×H×W, as a generator returns them; <see cref="ImageFiles"/> writes them as PNG.</summary>
+public sealed record GeneratedImages(float[] Values, int Count, int Channels, int Height, int Width)
+{
+    public int ImageSize => Channels * Height * Width;
+
+    /// <summary>One image's values (C×H×W).</summary>
+    public ReadOnlySpan<float> Image(int index) => Values.AsSpan(index * ImageSize, ImageSize);
+}
+
+/// <summary>
+/// A GanForge generator (or an autoencoder's decoder or encoder) exported to ONNX, run with ONNX Runtime. Latents are
+/// standard normal, drawn here from a seeded generator of this package: the same seed gives the same images in every
+/// app, but not the images 'ganforge sample' draws for that seed (TorchSharp has its own random stream).
+/// </summary>
+public sealed class OnnxGenerator : IDisposable
+{
+    private readonly InferenceSession session;
+
+    private OnnxGenerator(InferenceSession session, OnnxModelInfo info) => (this.session, Info) = (session, info);
+
+    public OnnxModelInfo Info { get; }
+
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model exported by GanForge.</exception>
+    public static OnnxGenerator Load(string path, SessionOptions? options = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model '{path}' does not exist.", path);
+        InferenceSession session;
+        try
+        {
+            session = options is null ? new InferenceSession(path) : new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable ONNX model: {e.Message}", e);
+        }
+        try
+        {
+            return new OnnxGenerator(session, OnnxModelInfo.Read(path, session.ModelMetadata.CustomMetadataMap));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary><paramref name="count"/> latent vectors (count × latent_dim) of independent N(0, 1) values, the same for the same seed.</summary>
+    public float[] SampleLatents(int count, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[count * Info.LatentDim];
+        for (var i = 0; i < values.Length; i += 2)
+        {
+            // Box–Muller: two uniforms in (0, 1] give two independent standard normals.
+            var radius = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble()));
+            var angle = 2 * Math.PI * random.NextDouble();
+            values[i] = (float)(radius * Math.Cos(angle));
+            if (i + 1 < values.Length) values[i + 1] = (float)(radius * Math.Sin(angle));
+        }
+        return values;
+    }
+
+    /// <summary>Images (or 2-D points, as N×2×1×1) for the latents; a conditional model needs one label in 0..classes−1 per latent.</summary>
+    /// <exception cref="ArgumentException">The latents do not fit the model, or labels are missing, out of range or not wanted.</exception>
+    public GeneratedImages Generate(float[] latents, long[]? labels = null)
+    {
+        if (Info.Kind == "encoder") throw new InvalidOperationException("This model is an encoder: use Encode.");
+        if (latents.Length == 0 || latents.Length % Info.LatentDim != 0)
+            throw new ArgumentException($"{latents.Length} latent values do not make whole vectors of {Info.LatentDim}.", nameof(latents));
+        var count = latents.Length / Info.LatentDim;
+        List<NamedOnnxValue> inputs = [NamedOnnxValue.CreateFromTensor("z", new DenseTensor<float>(latents, [count, Info.LatentDim]))];
+        if (Info.Classes > 0)
+        {
+            if (labels is null || labels.Length != count) throw new ArgumentException($"This model is conditional: give one label per image ({count}).", nameof(labels));
+            var bad = Array.FindIndex(labels, l => l < 0 || l >= Info.Classes);
+            if (bad >= 0) throw new ArgumentException($"Label {labels[bad]} is outside the model's classes 0..{Info.Classes - 1}.", nameof(labels));
+            inputs.Add(NamedOnnxValue.CreateFromTensor("label", new DenseTensor<long>(labels, [count])));
+        }
+        else if (labels is not null) throw new ArgumentException("This model is not conditional: it takes no labels.", nameof(labels));
+        using var results = session.Run(inputs);
+        return new GeneratedImages(results.Single().AsEnumerable<float>().ToArray(), count, Info.Channels, Info.Height, Info.Width);
+    }
+
+    /// <summary><paramref name="count"/> images from seeded latents; a conditional model gets all <paramref name="label"/>, or the classes in turn.</summary>
+    public GeneratedImages Generate(int count, int seed, int? label = null)
+    {
+        long[]? labels = Info.Classes == 0 ? (label is null ? null : throw new ArgumentException("This model is not conditional: it takes no label.", nameof(label)))
+            : [.. Enumerable.Range(0, count).Select(i => (long)(label ?? i % Info.Classes))];
+        return Generate(SampleLatents(count, seed), labels);
+    }
+
+    /// <summary>An encoder's codes (count × outputs) for images in [-1, 1]; for a VAE the first half of each row is μ, the second log σ².</summary>
+    public float[] Encode(GeneratedImages images)
+    {
+        if (Info.Kind != "encoder") throw new InvalidOperationException($"This model is a {Info.Kind}, not an encoder.");
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(images.Values, [images.Count, images.Channels, images.Height, images.Width]))]);
+        return results.Single().AsEnumerable<float>().ToArray();
+    }
+
+    public void Dispose() => session.Dispose();
+}

@@ -1,0 +1,73 @@
+using GanForge.Export;
+using GanForge.Onnx;
+using GanForge.Sampling;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Export;
+
+/// <summary>The inference package against the trained generator it was exported from.</summary>
+public sealed class OnnxGeneratorTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints-v1", name + ".ckpt");
+
+    [Theory]
+    [InlineData("projection-dcgan28-small")]
+    [InlineData("vae-mlp")]
+    [InlineData("dcgan64")]
+    public void The_package_generates_what_torchsharp_generates_for_the_same_latents(string name)
+    {
+        var path = temp.File(name + ".onnx");
+        OnnxExport.Export(Fixture(name), path);
+        using var onnx = OnnxGenerator.Load(path);
+        using var trained = TrainedGenerator.Load(Fixture(name));
+        Assert.Equal(trained.Header.Config.Model.LatentDim, onnx.Info.LatentDim);
+        Assert.Equal(trained.ClassCount, onnx.Info.Classes);
+        Assert.Equal((trained.Shape.Channels, trained.Shape.Height, trained.Shape.Width), (onnx.Info.Channels, onnx.Info.Height, onnx.Info.Width));
+
+        var latents = onnx.SampleLatents(6, seed: 3);
+        long[]? labels = onnx.Info.Classes > 0 ? [0, 1, 2, 3, 4, 5] : null;
+        var images = onnx.Generate(latents, labels);
+
+        using var scope = NewDisposeScope();
+        var expected = trained.Generate(tensor(latents, [6, onnx.Info.LatentDim]), labels is null ? null : tensor(labels)).contiguous().data<float>().ToArray();
+        Assert.True(expected.Zip(images.Values).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4f);
+    }
+
+    [Fact]
+    public void Seeded_latents_are_standard_normal_and_repeat_for_a_seed()
+    {
+        var path = temp.File("g.onnx");
+        OnnxExport.Export(Fixture("vae-mlp"), path);
+        using var generator = OnnxGenerator.Load(path);
+        var values = generator.SampleLatents(5000, seed: 1);
+        Assert.Equal(values, generator.SampleLatents(5000, seed: 1));
+        Assert.NotEqual(values, generator.SampleLatents(5000, seed: 2));
+        var mean = values.Average();
+        var variance = values.Average(v => (v - mean) * (v - mean));
+        Assert.InRange(mean, -0.03, 0.03);
+        Assert.InRange(variance, 0.95, 1.05);
+    }
+
+    [Fact]
+    public void Grids_are_pngs_of_the_generated_images_and_bad_requests_are_refused()
+    {
+        var path = temp.File("c.onnx");
+        OnnxExport.Export(Fixture("projection-dcgan28-small"), path);
+        using var generator = OnnxGenerator.Load(path);
+        var images = generator.Generate(count: 10, seed: 0, label: 7);
+        ImageFiles.SaveGrid(images, temp.File("grid.png"), columns: 5);
+        using var grid = SKBitmap.Decode(temp.File("grid.png"));
+        Assert.Equal((5 * 28 + 4 * 2, 2 * 28 + 2), (grid.Width, grid.Height));
+
+        Assert.Contains("outside the model's classes 0..9", Assert.Throws<ArgumentException>(() => generator.Generate(2, 0, label: 10)).Message);
+        Assert.Contains("conditional", Assert.Throws<ArgumentException>(() => generator.Generate(new float[16])).Message);
+        File.WriteAllBytes(temp.File("junk.onnx"), [1, 2, 3]);
+        Assert.Throws<InvalidDataException>(() => OnnxGenerator.Load(temp.File("junk.onnx")));
+        Assert.Throws<FileNotFoundException>(() => OnnxGenerator.Load(temp.File("none.onnx")));
+    }
+}
