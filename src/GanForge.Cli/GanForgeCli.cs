@@ -16,6 +16,7 @@ public static class GanForgeCli
             TrainCommand.Create(),
             SampleCommand.Create(),
             ExportCommand.Create(),
+            ServeCommand.Create(),
             EvalCommand.Create(),
             InterpolateCommand.Create(),
             ArithmeticCommand.Create(),

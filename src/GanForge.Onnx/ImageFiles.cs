@@ -11,11 +11,14 @@ public static class ImageFiles
     public static byte[] ToPng(GeneratedImages images, int index) => Encode(Canvas(images, [index], columns: 1));
 
     /// <summary>All images in a grid of <paramref name="columns"/> (default: the square root, rounded up) written to <paramref name="path"/>.</summary>
-    public static void SaveGrid(GeneratedImages images, string path, int? columns = null)
+    public static void SaveGrid(GeneratedImages images, string path, int? columns = null) => File.WriteAllBytes(path, GridPng(images, columns));
+
+    /// <summary>All images in a grid of <paramref name="columns"/> (default: the square root, rounded up) as PNG bytes.</summary>
+    public static byte[] GridPng(GeneratedImages images, int? columns = null)
     {
         if (images.Height == 1 && images.Width == 1) throw new ArgumentException("2-D points are not images: plot them instead.", nameof(images));
         var perRow = columns ?? (int)Math.Ceiling(Math.Sqrt(images.Count));
-        File.WriteAllBytes(path, Encode(Canvas(images, [.. Enumerable.Range(0, images.Count)], perRow)));
+        return Encode(Canvas(images, [.. Enumerable.Range(0, images.Count)], perRow));
     }
 
     private static SKBitmap Canvas(GeneratedImages images, int[] indices, int columns)

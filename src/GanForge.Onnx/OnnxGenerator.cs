@@ -33,6 +33,22 @@ public sealed record GeneratedImages(float[] Values, int Count, int Channels, in
 
     /// <summary>One image's values (C×H×W).</summary>
     public ReadOnlySpan<float> Image(int index) => Values.AsSpan(index * ImageSize, ImageSize);
+
+    /// <summary>The images as a NumPy .npy file (float32, N×C×H×W, little-endian): <c>np.load</c> reads it.</summary>
+    public byte[] ToNpy()
+    {
+        var text = $"{{'descr': '<f4', 'fortran_order': False, 'shape': ({Count}, {Channels}, {Height}, {Width}), }}";
+        // Format 1.0: magic, version, a little-endian header length, the header padded with spaces to a multiple of 64 and ended by a newline.
+        var length = (10 + text.Length + 1 + 63) / 64 * 64 - 10;
+        var header = System.Text.Encoding.ASCII.GetBytes(text.PadRight(length - 1) + "\n");
+        var bytes = new byte[10 + header.Length + Values.Length * sizeof(float)];
+        ReadOnlySpan<byte> magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0];
+        magic.CopyTo(bytes);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)header.Length);
+        header.CopyTo(bytes.AsSpan(10));
+        for (var i = 0; i < Values.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(10 + header.Length + 4 * i), Values[i]);
+        return bytes;
+    }
 }
 
 /// <summary>
@@ -53,18 +69,25 @@ public sealed class OnnxGenerator : IDisposable
     public static OnnxGenerator Load(string path, SessionOptions? options = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model '{path}' does not exist.", path);
+        return Load(File.ReadAllBytes(path), path, options);
+    }
+
+    /// <summary>A model held in memory (as 'ganforge serve' exports a checkpoint); <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model exported by GanForge.</exception>
+    public static OnnxGenerator Load(byte[] model, string source, SessionOptions? options = null)
+    {
         InferenceSession session;
         try
         {
-            session = options is null ? new InferenceSession(path) : new InferenceSession(path, options);
+            session = options is null ? new InferenceSession(model) : new InferenceSession(model, options);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new InvalidDataException($"'{path}' is not a readable ONNX model: {e.Message}", e);
+            throw new InvalidDataException($"'{source}' is not a readable ONNX model: {e.Message}", e);
         }
         try
         {
-            return new OnnxGenerator(session, OnnxModelInfo.Read(path, session.ModelMetadata.CustomMetadataMap));
+            return new OnnxGenerator(session, OnnxModelInfo.Read(source, session.ModelMetadata.CustomMetadataMap));
         }
         catch
         {

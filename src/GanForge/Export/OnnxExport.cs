@@ -63,6 +63,15 @@ public static class OnnxExport
     /// <exception cref="UsageException">An encoder was asked of a GAN, or a layer cannot be exported.</exception>
     public static IReadOnlyDictionary<string, string> Export(string checkpointOrRun, string outputPath, bool encoder = false)
     {
+        var (model, metadata) = ExportModel(checkpointOrRun, encoder);
+        AtomicFile.WriteAllBytes(outputPath, model.ToByteArray());
+        return metadata;
+    }
+
+    /// <summary>The ONNX model of a checkpoint's (or run's newest checkpoint's) generator or encoder, in memory, with its metadata.</summary>
+    /// <exception cref="UsageException">An encoder was asked of a GAN, or a layer cannot be exported.</exception>
+    public static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportModel(string checkpointOrRun, bool encoder = false)
+    {
         var checkpoint = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(checkpoint);
         var config = header.Config;
@@ -95,8 +104,7 @@ public static class OnnxExport
             [Keys.GanForgeVersion] = Version,
         };
         var model = encoder ? Encoder(module, header.Shape, metadata) : Generator(module, header.Shape, config.Model.LatentDim, config.Model.ClassCount, metadata);
-        AtomicFile.WriteAllBytes(outputPath, model.ToByteArray());
-        return metadata;
+        return (model, metadata);
     }
 
     /// <summary>The graph of a generator made by <see cref="ModelZoo.CreateGenerator"/> (in eval mode): z (and a label per row when conditional) to images, or to 2-D points.</summary>

@@ -43,6 +43,10 @@ public sealed partial class CliTests
         ["export of a GAN's encoder"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/e.onnx", "--encoder"], "only the autoencoders (ae, vae) have an --encoder"),
         ["export to a non-onnx file"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/model.bin"], "--out '"),
         ["export of a missing checkpoint"] = new(_ => { }, ["export", "-c", "{dir}/none.ckpt", "-o", "{dir}/m.onnx"], "none.ckpt"),
+        ["serve of a missing model"] = new(_ => { }, ["serve", "-c", "{dir}/none.onnx"], "none.onnx"),
+        ["serve of a corrupt model"] = new(d => File.WriteAllText($"{d}/junk.onnx", "junk"), ["serve", "-c", "{dir}/junk.onnx"], "is not a readable ONNX model"),
+        ["serve on the network without a key"] = new(_ => { }, ["serve", "-c", "{fixture}", "--host", "0.0.0.0"], "give --api-key"),
+        ["serve port out of range"] = new(_ => { }, ["serve", "-c", "{fixture}", "--port", "70000"], "--port is 70000"),
         ["dashboard port out of range"] = new(_ => { }, ["dashboard", "--runs", "{dir}", "--port", "70000"], "--port is 70000"),
     };
 
