@@ -8,7 +8,9 @@ using GanForge.Training;
 
 // Training throughput and peak memory per model, one child process per model so that each peak RSS is its own.
 // The pseudo-model "evaluation" times the evaluation instead: the metrics on 10,000 × 128-d features and the
-// evaluation network's embedding throughput (target: a 10,000-sample evaluation well under a minute).
+// evaluation network's embedding throughput (target: a 10,000-sample evaluation well under a minute). The pseudo-model
+// "generation" compares inference: images/s of TorchSharp against ONNX Runtime on the same exported generator (the
+// default model and dcgan28, batch 1 and 64), in one child per thread count (1 and 2), with the ratio.
 // Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N]
 // Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
 // wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
@@ -30,14 +32,15 @@ var repeat = Option("--repeat", 3);
 if (args.Contains("--child"))
 {
     if (models.Single() == "evaluation") MeasureEvaluation(threads, repeat);
+    else if (models.Single() == "generation") GenerationBenchmark.Measure(threads, repeat);
     else Measure(models.Single(), batch, threads, steps, warmup, repeat);
     return 0;
 }
 if (models.Count == 0) models = ["dcgan28", new ModelConfig().Name];
-foreach (var model in models.Distinct())
+foreach (var (model, childThreads) in models.Distinct().SelectMany(m => m == "generation" ? new[] { (m, 1), (m, 2) } : [(m, threads)]))
 {
     // Run ourselves again: through the apphost, or through "dotnet <dll>" when started that way.
-    List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{threads}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--repeat", $"{repeat}"];
+    List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{childThreads}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--repeat", $"{repeat}"];
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") childArgs.Insert(0, typeof(RunConfig).Assembly.Location.Replace("GanForge.dll", "GanForge.Bench.dll"));
     var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, childArgs))!;
     child.WaitForExit();
