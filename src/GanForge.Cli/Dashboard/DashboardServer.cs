@@ -23,11 +23,13 @@ namespace GanForge.Cli.Dashboard;
 public sealed partial class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly Playground playground;
 
-    private DashboardServer(WebApplication app, string runsDirectory)
+    private DashboardServer(WebApplication app, string runsDirectory, Playground playground)
     {
         this.app = app;
         RunsDirectory = runsDirectory;
+        this.playground = playground;
     }
 
     public string RunsDirectory { get; }
@@ -61,8 +63,31 @@ public sealed partial class DashboardServer : IAsyncDisposable
                 ? Results.File(File.ReadAllBytes(Path.Combine(dir, "samples", file)), "image/png")
                 : Results.NotFound());
 
+        var playground = new Playground();
+        app.MapGet("/api/runs/{run}/playground", (string run) =>
+        {
+            if (FindRun(root, run) is not { } dir || Playground.Checkpoint(dir) is not { } checkpoint) return Results.Json(new { available = false, reason = "no checkpoint yet" }, Json);
+            try
+            {
+                var info = playground.Generator(checkpoint).Info;
+                if (info.IsPoints) return Results.Json(new { available = false, reason = "a 2-D point model has no images" }, Json);
+                return Results.Json(new { available = true, checkpoint = Path.GetFileName(checkpoint), info.Classes, info.LatentDim, info.TrainingStep }, Json);
+            }
+            catch (GanForgeException e)
+            {
+                return Results.Json(new { available = false, reason = e.Message }, Json);
+            }
+        });
+        app.MapGet("/api/runs/{run}/playground/image", (string run, int? seed, int? to, double? t, int? label) =>
+        {
+            if (FindRun(root, run) is not { } dir || Playground.Checkpoint(dir) is not { } checkpoint) return Results.NotFound();
+            var generator = playground.Generator(checkpoint);
+            if (label is { } k && (k < 0 || k >= generator.Info.Classes)) return Results.BadRequest();
+            return Results.File(Playground.Image(generator, seed ?? 0, to ?? seed ?? 0, Math.Clamp(t ?? 0, 0, 1), label), "image/png");
+        });
+
         await app.StartAsync();
-        return new DashboardServer(app, root);
+        return new DashboardServer(app, root, playground);
     }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -151,5 +176,6 @@ public sealed partial class DashboardServer : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        playground.Dispose();
     }
 }

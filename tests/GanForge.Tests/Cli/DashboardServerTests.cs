@@ -81,4 +81,24 @@ public sealed class DashboardServerTests : IAsyncLifetime
             Assert.DoesNotContain("outside the runs directory", await response.Content.ReadAsStringAsync());
         }
     }
+
+    [Fact]
+    public async Task The_playground_runs_the_newest_checkpoint_and_moves_between_two_seeds()
+    {
+        var name = Path.GetFileName(run.Path);
+        Assert.False((await Json($"/api/runs/{name}/playground")).GetProperty("available").GetBoolean()); // no checkpoint yet
+
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints-v1", "projection-dcgan28-small.ckpt"), run.CheckpointPath(5));
+        var info = await Json($"/api/runs/{name}/playground");
+        Assert.True(info.GetProperty("available").GetBoolean());
+        Assert.Equal(10, info.GetProperty("classes").GetInt32());
+
+        var start = await http.GetByteArrayAsync($"/api/runs/{name}/playground/image?seed=1&to=2&t=0&label=3");
+        var end = await http.GetByteArrayAsync($"/api/runs/{name}/playground/image?seed=1&to=2&t=1&label=3");
+        var direct = await http.GetByteArrayAsync($"/api/runs/{name}/playground/image?seed=2&label=3");
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], start[..4]);
+        Assert.NotEqual(start, end);
+        Assert.Equal(direct, end); // t = 1 is the second seed's image
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/runs/{name}/playground/image?label=10")).StatusCode);
+    }
 }
