@@ -32,7 +32,20 @@ public static partial class TorchRuntime
     }
 
     /// <summary>Parses <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>, failing clearly when CUDA is asked for but absent.</summary>
-    public static torch.Device ParseDevice(string name)
+    /// <param name="parameter">For a tool's own device parameter (say <c>device</c>): errors are a <see cref="UsageException"/> naming it; null = the config key training.device.</param>
+    public static torch.Device ParseDevice(string name, string? parameter = null)
+    {
+        try
+        {
+            return Parse(name);
+        }
+        catch (ConfigException e) when (parameter is not null)
+        {
+            throw new UsageException(parameter, e.Message.Replace("training.device", parameter));
+        }
+    }
+
+    private static torch.Device Parse(string name)
     {
         var normalized = name.Trim().ToLowerInvariant();
         if (normalized == "cpu") return torch.CPU;

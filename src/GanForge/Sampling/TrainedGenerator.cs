@@ -40,7 +40,7 @@ public sealed class TrainedGenerator : IDisposable
         TorchRuntime.PrepareEnvironment();
         var path = ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(path);
-        var target = TorchRuntime.ParseDevice(device);
+        var target = TorchRuntime.ParseDevice(device, nameof(device));
         var generator = ModelZoo.CreateGenerator(header.Config.Model, header.Shape);
         try
         {

@@ -36,6 +36,7 @@ public sealed partial class CliTests
             ["train", "--config", "{dir}/norm.json", "--dry-run"], "model.d_norm is not one of none, batch, instance, layer"),
         ["missing checkpoint"] = new(_ => { }, ["sample", "-c", "{dir}/none.ckpt", "-o", "{dir}/x.png"], "none.ckpt"),
         ["a text file as a checkpoint"] = new(d => File.WriteAllText($"{d}/fake.ckpt", "hello"), ["sample", "-c", "{dir}/fake.ckpt", "-o", "{dir}/x.png"], "fake.ckpt"),
+        ["sampling on an unknown device"] = new(_ => { }, ["sample", "-c", "{fixture}", "--device", "tpu", "-o", "{dir}/x.png"], "--device 'tpu' is not recognised"),
         ["a label out of range"] = new(_ => { }, ["sample", "-c", "{fixture}", "--label", "12", "-o", "{dir}/x.png"], "--label 12 is outside"),
         ["resume of a non-run"] = new(_ => { }, ["train", "--resume", "{dir}"], "is not a GanForge run directory"),
         ["dashboard of a missing folder"] = new(_ => { }, ["dashboard", "--runs", "{dir}/nowhere"], "--runs '"),
