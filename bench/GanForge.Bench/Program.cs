@@ -11,7 +11,9 @@ using GanForge.Training;
 // evaluation network's embedding throughput (target: a 10,000-sample evaluation well under a minute). The pseudo-model
 // "generation" compares inference: images/s of TorchSharp against ONNX Runtime on the same exported generator (the
 // default model and dcgan28, batch 1 and 64), in one child per thread count (1 and 2), with the ratio.
-// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N]
+// With --soak N a model trains N steps instead and prints its RSS every 1,000 steps; it fails (exit 1) when RSS after the
+// first 2,000 steps (the warm-up) grows by more than 5 %.
+// Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation|generation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N] [--soak N]
 // Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
 // wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
 TorchRuntime.PrepareEnvironment();
@@ -28,11 +30,13 @@ var threads = Option("--threads", 2);
 var steps = Option("--steps", 40);
 var warmup = Option("--warmup", 5);
 var repeat = Option("--repeat", 3);
+var soak = Option("--soak", 0);
 
 if (args.Contains("--child"))
 {
     if (models.Single() == "evaluation") MeasureEvaluation(threads, repeat);
     else if (models.Single() == "generation") GenerationBenchmark.Measure(threads, repeat);
+    else if (soak > 0) return Soak.Run(models.Single(), batch, threads, soak);
     else Measure(models.Single(), batch, threads, steps, warmup, repeat);
     return 0;
 }
@@ -41,6 +45,7 @@ foreach (var (model, childThreads) in models.Distinct().SelectMany(m => m == "ge
 {
     // Run ourselves again: through the apphost, or through "dotnet <dll>" when started that way.
     List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{childThreads}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--repeat", $"{repeat}"];
+    if (soak > 0) childArgs.AddRange(["--soak", $"{soak}"]);
     if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") childArgs.Insert(0, typeof(RunConfig).Assembly.Location.Replace("GanForge.dll", "GanForge.Bench.dll"));
     var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, childArgs))!;
     child.WaitForExit();
