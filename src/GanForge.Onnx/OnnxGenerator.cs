@@ -136,8 +136,8 @@ public sealed class OnnxGenerator : IDisposable
     /// <summary><paramref name="count"/> images from seeded latents; a conditional model gets all <paramref name="label"/>, or the classes in turn.</summary>
     public GeneratedImages Generate(int count, int seed, int? label = null)
     {
-        long[]? labels = Info.Classes == 0 ? (label is null ? null : throw new ArgumentException("This model is not conditional: it takes no label.", nameof(label)))
-            : [.. Enumerable.Range(0, count).Select(i => (long)(label ?? i % Info.Classes))];
+        if (Info.Classes == 0 && label is not null) throw new ArgumentException("This model is not conditional: it takes no label.", nameof(label));
+        long[]? labels = Info.Classes == 0 ? null : [.. Enumerable.Range(0, count).Select(i => (long)(label ?? i % Info.Classes))];
         return Generate(SampleLatents(count, seed), labels);
     }
 

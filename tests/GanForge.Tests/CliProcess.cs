@@ -10,6 +10,18 @@ internal sealed class CliProcess : IDisposable
 
     private CliProcess(Process process, List<string> errors) => (this.process, this.errors) = (process, errors);
 
+    /// <summary>Runs any program to its end and returns its exit code with everything it wrote (stdout, then stderr).</summary>
+    public static (int Exit, string Output) RunToEnd(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output + error.Result);
+    }
+
     public static CliProcess Start(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -45,6 +45,11 @@ internal static class CliErrors
     }
 
     /// <summary>Bad input the user can fix, as opposed to a bug. Files the system cannot read or write (missing, full disk, no permission) are the user's to fix too.</summary>
+    /// <summary>A --port value: 0 (any free port) to 65535.</summary>
+    /// <exception cref="CliUsageException">Out of range.</exception>
+    public static int Port(int port) =>
+        port is >= 0 and <= 65535 ? port : throw new CliUsageException($"--port is {port}; expected 0 (any free port) to 65535.");
+
     private static bool IsUserError(Exception e) =>
         e is GanForgeException or IOException or UnauthorizedAccessException or InvalidDataException or JsonException;
 

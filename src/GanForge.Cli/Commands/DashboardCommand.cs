@@ -29,13 +29,12 @@ internal static class DashboardCommand
             if (!Directory.Exists(folder))
                 throw new CliUsageException(File.Exists(folder) ? $"--runs '{folder}' is a file; expected the folder that holds the run directories."
                     : $"--runs '{folder}' does not exist; train a run first (ganforge train --runs {folder}) or point it at a runs folder.");
-            if (parse.GetValue(port) is var p and (< 0 or > 65535)) throw new CliUsageException($"--port is {p}; expected 0 (any free port) to 65535.");
             if (!IPAddress.TryParse(address, out var ip)) throw new CliUsageException($"--host '{address}' is not an IP address (e.g. 127.0.0.1).");
             if (!IPAddress.IsLoopback(ip)) Console.WriteLine($"warning: --host {address} lets other machines read every run in '{folder}'.");
             using var stop = new CancellationTokenSource();
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
-            var server = Start(folder, parse.GetValue(port), address);
+            var server = Start(folder, CliErrors.Port(parse.GetValue(port)), address);
             Console.WriteLine("Press Ctrl-C to stop.");
             stop.Token.WaitHandle.WaitOne();
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -25,8 +25,7 @@ internal static class ServeCommand
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
-            var p = parse.GetValue(port);
-            if (p is < 0 or > 65535) throw new CliUsageException($"--port is {p}; expected 0 (any free port) to 65535.");
+            var p = CliErrors.Port(parse.GetValue(port));
             if (parse.GetValue(maxCount) < 1 || parse.GetValue(maxConcurrent) < 1 || !(parse.GetValue(timeout) > 0))
                 throw new CliUsageException("--max-count, --max-concurrent and --timeout must be positive.");
             var options = defaults with

@@ -154,11 +154,3 @@ public sealed class GanProgram : ITrainingProgram
         return (Rows(0, realRows), Rows(realRows, fakeRows));
     }
 }
-
-/// <summary>Weight regularisers that phases add to their losses.</summary>
-public static class Regularisers
-{
-    /// <summary>‖θ‖², the L2 regulariser.</summary>
-    public static Tensor SquaredNorm(nn.Module module) =>
-        stack(module.parameters().Select(p => p.square().sum())).sum();
-}

@@ -75,11 +75,14 @@ internal sealed class NetworkSet : IDisposable
     /// <summary>Clips every named network's gradients (optimizer.grad_clip_*), then steps their optimizers.</summary>
     public void ClipAndStep(IReadOnlyList<string> names)
     {
-        foreach (var name in names)
+        if (config.GradClipNorm is not null || config.GradClipValue is not null)
         {
-            var parameters = this[name].parameters();
-            if (config.GradClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
-            if (config.GradClipValue is { } maxValue) nn.utils.clip_grad_value_(parameters, maxValue);
+            foreach (var name in names)
+            {
+                var parameters = this[name].parameters();
+                if (config.GradClipNorm is { } maxNorm) nn.utils.clip_grad_norm_(parameters, maxNorm);
+                if (config.GradClipValue is { } maxValue) nn.utils.clip_grad_value_(parameters, maxValue);
+            }
         }
         foreach (var name in names) Find(name).Optimizer.step();
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace GanForge.Tests.Build;
@@ -9,16 +8,8 @@ namespace GanForge.Tests.Build;
 /// </summary>
 public sealed class TorchBackendTests
 {
-    private static (int Exit, string Output) Msbuild(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "msbuild", TestData.RepositoryFile("src/GanForge/GanForge.csproj"), "-nologo" }.Concat(arguments))
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
-    }
+    private static (int Exit, string Output) Msbuild(params string[] arguments) =>
+        CliProcess.RunToEnd("dotnet", ["msbuild", TestData.RepositoryFile("src/GanForge/GanForge.csproj"), "-nologo", .. arguments]);
 
     private static List<string> Packages(params string[] properties)
     {

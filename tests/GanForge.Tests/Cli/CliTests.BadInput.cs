@@ -43,6 +43,7 @@ public sealed partial class CliTests
         ["dashboard of a file"] = new(d => File.WriteAllText($"{d}/runs.txt", "x"), ["dashboard", "--runs", "{dir}/runs.txt"], "is a file"),
         ["export of a GAN's encoder"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/e.onnx", "--encoder"], "only the autoencoders (ae, vae) have an --encoder"),
         ["export to a non-onnx file"] = new(_ => { }, ["export", "-c", "{fixture}", "-o", "{dir}/model.bin"], "--out '"),
+        ["export of a corrupt checkpoint"] = new(d => File.WriteAllText($"{d}/fake.ckpt", "hello"), ["export", "-c", "{dir}/fake.ckpt", "-o", "{dir}/m.onnx"], "fake.ckpt"),
         ["export of a missing checkpoint"] = new(_ => { }, ["export", "-c", "{dir}/none.ckpt", "-o", "{dir}/m.onnx"], "none.ckpt"),
         ["serve of a missing model"] = new(_ => { }, ["serve", "-c", "{dir}/none.onnx"], "none.onnx"),
         ["serve of a corrupt model"] = new(d => File.WriteAllText($"{d}/junk.onnx", "junk"), ["serve", "-c", "{dir}/junk.onnx"], "is not a readable ONNX model"),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Training;
@@ -48,7 +47,7 @@ public sealed class WriteFailureTests : IDisposable
         if (Environment.UserName != "root") return;
         var mount = temp.File("small-disk");
         Directory.CreateDirectory(mount);
-        Assert.True(Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount), "could not mount a tmpfs as root");
+        Assert.True(CliProcess.RunToEnd("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount).Exit == 0, "could not mount a tmpfs as root");
         try
         {
             var config = Config(mount, steps: 4) with { Model = new ModelConfig { Name = "mlp", Ngf = 64, Ndf = 64, LatentDim = 16 } };
@@ -65,14 +64,7 @@ public sealed class WriteFailureTests : IDisposable
         }
         finally
         {
-            Run("umount", mount);
+            CliProcess.RunToEnd("umount", mount);
         }
-    }
-
-    private static bool Run(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        process.WaitForExit();
-        return process.ExitCode == 0;
     }
 }
