@@ -16,7 +16,7 @@ internal sealed class ConfigOptions
     /// <summary>Names that registries own, offered as choices in help and on the command line.</summary>
     private static readonly Dictionary<string, IReadOnlyList<string>> RegistryChoices = new()
     {
-        ["model.name"] = [.. ModelZoo.Models.Select(m => m.Name)],
+        ["model.name"] = [.. ModelZoo.Models.Select(m => m.Name), .. ModelZoo.Translators.Select(m => m.Name)],
         ["objective.name"] = ObjectiveFactory.Names,
     };
 

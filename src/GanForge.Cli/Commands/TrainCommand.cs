@@ -120,9 +120,17 @@ internal static class TrainCommand
 
     private static string Describe(TrainingMetrics m) => $"step {m.Step} · {Losses(m, " · ")} · {m.ImagesPerSecond:F0} img/s";
 
-    private static string Losses(TrainingMetrics m, string separator) => m.Loss is { } loss
-        ? string.Join(separator, new[] { $"loss {loss:F2}", $"reconstruction {m.Reconstruction:F2}", m.Kl is { } kl ? $"KL {kl:F2}" : null }.OfType<string>())
-        : string.Join(separator, $"D loss {m.DLoss:F3}", $"G loss {m.GLoss:F3}", $"D(x) {m.DReal:F2}", $"D(G(z)) {m.DFake:F2}");
+    private static string Losses(TrainingMetrics m, string separator)
+    {
+        if (m.Loss is { } loss)
+            return string.Join(separator, new[] { $"loss {loss:F2}", $"reconstruction {m.Reconstruction:F2}", m.Kl is { } kl ? $"KL {kl:F2}" : null }.OfType<string>());
+        // Each value only when the objective reports it: translators have pixel and cycle terms, critics no D(x).
+        return string.Join(separator, new (string Name, double? Value, string Format)[]
+        {
+            ("D loss", m.DLoss, "F3"), ("D_A loss", m.DALoss, "F3"), ("G loss", m.GLoss, "F3"), ("D(x)", m.DReal, "F2"), ("D(G(z))", m.DFake, "F2"),
+            ("pixel", m.Pixel, "F4"), ("perceptual", m.Perceptual, "F4"), ("cycle", m.Cycle, "F3"), ("identity", m.Identity, "F3"),
+        }.Where(v => v.Value is not null).Select(v => $"{v.Name} {v.Value!.Value.ToString(v.Format, System.Globalization.CultureInfo.InvariantCulture)}"));
+    }
 
     private sealed class ProgressObserver(ProgressTask task) : ITrainingObserver
     {

@@ -10,6 +10,9 @@ public enum SettingScope
     All,
     Gan,
     Autoencoder,
+
+    /// <summary>The image-to-image objectives (pix2pix, cyclegan, srgan, pixel).</summary>
+    Translation,
 }
 
 /// <summary>
@@ -161,8 +164,8 @@ public static class ConfigSchema
     }
 
     /// <summary>The first key of <paramref name="scope"/> whose value in <paramref name="config"/> is not its default, or null.</summary>
-    public static ConfigKey? FirstChanged(RunConfig config, SettingScope scope) =>
-        Keys.FirstOrDefault(k => k.Scope == scope && !Equals(k.Get(config), k.Default));
+    public static ConfigKey? FirstChanged(RunConfig config, SettingScope scope, string? except = null) =>
+        Keys.FirstOrDefault(k => k.Scope == scope && k.Key != except && !Equals(k.Get(config), k.Default));
 
     /// <exception cref="ConfigException">No such key; the message names the closest one.</exception>
     public static ConfigKey Find(string key) =>

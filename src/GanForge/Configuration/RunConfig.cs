@@ -71,6 +71,7 @@ public sealed record RunConfig
         if (Model.Pack > 1 && Model.Conditioning != Conditioning.None)
             throw new ConfigException("model.pack > 1 cannot be combined with model.conditioning: a pack would mix labels.");
         if (Data.Channels is { } channels && channels is not (1 or 3)) throw new ConfigException($"data.channels is {channels}; expected 1 (grey) or 3 (RGB).");
+        if (Data.Scale is not (2 or 4 or 8)) throw new ConfigException($"data.scale is {Data.Scale}; expected 2, 4 or 8 (the generators upscale in ×2 stages).");
         if (Training.Epochs is not null && Training.Steps != new TrainingConfig().Steps)
             throw new ConfigException("training.epochs and training.steps both set the length of the run; give one of them.");
         return this;
@@ -102,6 +103,46 @@ public sealed record DataConfig
 
     [Setting("Images of a folder that declare more megapixels than this are skipped and listed before any pixel is decoded (decompression bombs).", Range = "(0, inf)")]
     public double MaxMegapixels { get; init; } = 50;
+
+    [Setting("Image-to-image data: paired (A|B files or A/ and B/ folders), unpaired (trainA/, trainB/), or a task that makes pairs from any images: super-resolution, denoise, colorize, edges, inpaint; none = noise-to-image.", Scope = SettingScope.Translation)]
+    public DataTask Task { get; init; } = DataTask.None;
+
+    [Setting("Upscaling factor of the super-resolution task: 2, 4 or 8 (inputs are antialiased bicubic downscales).", Range = "[2, 8]", Scope = SettingScope.Translation)]
+    public int Scale { get; init; } = 4;
+
+    [Setting("σ of the denoise task's Gaussian noise, on the 0–255 pixel scale (25 is the denoising literature's usual).", Range = "(0, 255]", Scope = SettingScope.Translation)]
+    public double NoiseSigma { get; init; } = 25;
+
+    [Setting("Which side of paired or unpaired data is the input: a-to-b or b-to-a.", Scope = SettingScope.Translation)]
+    public Direction Direction { get; init; } = Direction.AToB;
+
+    [Setting("Train on random square patches of this side cut from the decoded images (data.image_size), as DIV2K-style SR training does (default: whole images).", Range = "[8, 1024]", Scope = SettingScope.Translation)]
+    public int? CropSize { get; init; }
+}
+
+/// <summary>
+/// What a run learns to map: noise to images (none), or images to images: paired data (pix2pix's A|B files, or A/ and
+/// B/ folders matched by relative path), unpaired data (CycleGAN's trainA/ and trainB/), or pairs made from any image
+/// source by a degradation: super-resolution (bicubic downscale), denoise (Gaussian noise), colorize (grey), edges
+/// (an edge map, pix2pix's edges2X), inpaint (random holes, with the mask as an extra input channel).
+/// </summary>
+public enum DataTask
+{
+    None,
+    Paired,
+    Unpaired,
+    SuperResolution,
+    Denoise,
+    Colorize,
+    Edges,
+    Inpaint,
+}
+
+/// <summary>Which side of paired or unpaired data a translator reads.</summary>
+public enum Direction
+{
+    AToB,
+    BToA,
 }
 
 /// <summary>G's activation: ReLU (DCGAN paper) or LeakyReLU with slope 0.3 (Keras' default, TensorFlow's DCGAN tutorial).</summary>
@@ -173,6 +214,12 @@ public sealed record ModelConfig
     [Setting("Size of G's label embedding (default: the number of classes).", Range = "(0, inf)")]
     public int? EmbedDim { get; init; }
 
+    [Setting("Residual blocks of the resnet and srresnet generators (default: the model's own: resnet 9 from 256 px and 6 below, as CycleGAN; srresnet 16).", Range = "[1, 64]", Scope = SettingScope.Translation)]
+    public int? Blocks { get; init; }
+
+    [Setting("Strided layers of the PatchGAN discriminator (n_layers; 3 gives pix2pix's 70×70 receptive field).", Range = "[1, 6]", Scope = SettingScope.Translation)]
+    public int DLayers { get; init; } = 3;
+
     /// <summary>Classes the model is conditioned on; 0 for an unconditional model.</summary>
     [JsonIgnore]
     public int ClassCount => Conditioning == Conditioning.None ? 0 : Classes ?? 0;
@@ -222,6 +269,43 @@ public sealed record ObjectiveConfig
 
     [Setting("β, the weight of the vae's KL term: 1 is the ELBO, other values the β-VAE (Higgins et al. 2017).", Range = "[0, inf)", Scope = SettingScope.Autoencoder)]
     public double Beta { get; init; } = 1.0;
+
+    [Setting("Pixel loss of the translators: l1 or mse (default: the objective's own: mse for srgan and pixel on super-resolution, l1 otherwise).", Scope = SettingScope.Translation)]
+    public PixelLoss? PixelLoss { get; init; }
+
+    [Setting("λ of the pixel loss in G's objective (default: the objective's own: pix2pix 100, srgan and pixel 1).", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public double? PixelWeight { get; init; }
+
+    [Setting("Weight of the adversarial term in G's objective (default: the objective's own: srgan 1e-3, pix2pix and cyclegan 1).", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public double? AdversarialWeight { get; init; }
+
+    [Setting("Weight of the feature (perceptual) loss: squared distance of features of output and target (default: srgan 1, others 0).", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public double? PerceptualWeight { get; init; }
+
+    [Setting("A VGG19 safetensors file (torchvision's 'features.N' names) for the perceptual loss; default: the dataset's evaluation network.", Scope = SettingScope.Translation)]
+    public string? PerceptualNetwork { get; init; }
+
+    [Setting("Steps at the start that train G with the pixel (and perceptual) loss only, D untouched: SRGAN's SRResNet initialisation.", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public long PretrainSteps { get; init; }
+
+    [Setting("ESRGAN's relativistic average discriminator (Wang et al. 2018): D judges whether a real image is more realistic than the average fake, and back.", Scope = SettingScope.Translation)]
+    public bool Relativistic { get; init; }
+
+    [Setting("λ of CycleGAN's cycle-consistency loss λ·(‖F(G(a)) − a‖₁ + ‖G(F(b)) − b‖₁).", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public double CycleWeight { get; init; } = 10;
+
+    [Setting("Weight of CycleGAN's identity loss, as a share of cycle_weight (0.5 in the paper's photo tasks): G(b) ≈ b, F(a) ≈ a.", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public double IdentityWeight { get; init; } = 0.5;
+
+    [Setting("Fakes CycleGAN keeps per discriminator (Shrivastava et al. 2017's history pool); each D step sees half new, half old; 0 = off.", Range = "[0, inf)", Scope = SettingScope.Translation)]
+    public int PoolSize { get; init; } = 50;
+}
+
+/// <summary>The translators' pixel loss: mean absolute error (pix2pix, CycleGAN) or mean squared error (SRResNet's PSNR-oriented loss).</summary>
+public enum PixelLoss
+{
+    L1,
+    Mse,
 }
 
 /// <summary>The optimisers: Adam (the DCGAN paper's default) and RMSProp (the WGAN paper's).</summary>
@@ -231,13 +315,17 @@ public enum OptimizerKind
     Rmsprop,
 }
 
-/// <summary>Learning-rate schedules: constant; step (× gamma every schedule_step_size steps); exponential (× gamma every step); linear (to 0 at the last step).</summary>
+/// <summary>
+/// Learning-rate schedules: constant; step (× gamma every schedule_step_size steps); exponential (× gamma every step);
+/// linear (to 0 at the last step); constant-then-linear (constant for the first half, then linearly to 0: CycleGAN's and pix2pix's).
+/// </summary>
 public enum Schedule
 {
     Constant,
     Step,
     Exponential,
     Linear,
+    ConstantThenLinear,
 }
 
 /// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the DCGAN paper's Adam.</summary>
@@ -258,7 +346,7 @@ public sealed record OptimizerConfig
     [Setting("Adam β2.", Range = "[0, 1)")]
     public double Beta2 { get; init; } = 0.999;
 
-    [Setting("Learning-rate schedule: constant, step (× gamma every schedule_step_size steps), exponential (× gamma every step) or linear (to 0).")]
+    [Setting("Learning-rate schedule: constant, step (× gamma every schedule_step_size steps), exponential (× gamma every step), linear (to 0) or constant-then-linear (half constant, then to 0: CycleGAN).")]
     public Schedule Schedule { get; init; } = Schedule.Constant;
 
     [Setting("Steps between decays of the step schedule.", Flag = "schedule-step", Range = "(0, inf)")]

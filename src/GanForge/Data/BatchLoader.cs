@@ -19,6 +19,7 @@ public sealed class BatchLoader : IBatchSource
     private readonly ImageShape source;
     private readonly bool horizontalFlip;
     private readonly bool randomCrop;
+    private readonly bool patches;
     private int[] order = [];
     private int orderEpoch = -1;
 
@@ -26,6 +27,9 @@ public sealed class BatchLoader : IBatchSource
     {
         horizontalFlip = augmentation.HorizontalFlip;
         randomCrop = augmentation.RandomCrop;
+        patches = augmentation.Patches;
+        if (patches && (data.Height < target.Height || data.Width < target.Width))
+            throw new DataFormatException($"Dataset '{data.Name}' has {data.Height}×{data.Width} images, smaller than the {target.Height}×{target.Width} patches asked for (data.crop_size).");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be positive.");
         if (data.Count < batchSize)
             throw new DataFormatException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
@@ -56,7 +60,7 @@ public sealed class BatchLoader : IBatchSource
     }
 
     /// <summary>The next batch (B, C, H, W) in [-1, 1] and its labels, or null labels for unlabelled data; tensors belong to the caller's dispose scope.</summary>
-    public (Tensor Images, Tensor? Labels) Next()
+    public Batch Next()
     {
         if (orderEpoch != Epoch)
         {
@@ -74,7 +78,7 @@ public sealed class BatchLoader : IBatchSource
         using var index = tensor(indices, device: images.device);
         var batch = ToModelRange(images.index_select(0, index), Epoch, BatchInEpoch);
         if (horizontalFlip) batch = Flip(batch, Epoch, BatchInEpoch);
-        return (batch, labels?.index_select(0, index));
+        return new(batch, labels?.index_select(0, index));
     }
 
     /// <summary>A generator for a batch's augmentations, fixed by seed and position so that resume repeats them.</summary>
@@ -96,9 +100,10 @@ public sealed class BatchLoader : IBatchSource
     /// <summary>Converts bytes (B, C, H, W) to floats in [-1, 1] with the model's channels and size (random crops when asked).</summary>
     private Tensor ToModelRange(Tensor bytes, int epoch, int position)
     {
+        if (patches) bytes = Patches(bytes, epoch, position);
         var x = bytes.to_type(ScalarType.Float32).mul_(2.0 / 255.0).sub_(1.0);
         if (randomCrop) x = RandomCrops(x, epoch, position);
-        else if (source.Height != target.Height || source.Width != target.Width)
+        else if (!patches && (source.Height != target.Height || source.Width != target.Width))
             x = nn.functional.interpolate(x, size: [target.Height, target.Width], mode: InterpolationMode.Bilinear, align_corners: false);
         if (source.Channels == 1 && target.Channels == 3)
             x = x.expand(-1, 3, -1, -1).contiguous();
@@ -126,6 +131,21 @@ public sealed class BatchLoader : IBatchSource
         using var affine = tensor(theta, [count, 2, 3], device: x.device);
         using var grid = nn.functional.affine_grid(affine, [count, x.shape[1], target.Height, target.Width], align_corners: false);
         return nn.functional.grid_sample(x, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+    }
+
+    /// <summary>The model's size cut out of each (larger) image at a seeded random place, pixel for pixel.</summary>
+    private Tensor Patches(Tensor bytes, int epoch, int position)
+    {
+        var random = Augmentation(epoch, position, 83);
+        var (height, width) = (target.Height, target.Width);
+        var rows = new Tensor[bytes.shape[0]];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var top = random.Next(source.Height - height + 1);
+            var left = random.Next(source.Width - width + 1);
+            rows[i] = bytes[i].narrow(1, top, height).narrow(2, left, width);
+        }
+        return stack(rows);
     }
 
     /// <summary>Fisher–Yates shuffle seeded by (seed, epoch); System.Random with an explicit seed is stable across .NET versions.</summary>

@@ -12,10 +12,15 @@ namespace GanForge.Data;
 /// How a folder of image files becomes training images: square side, channels (null = grey when every image is grey,
 /// else RGB), and the most pixels a file may declare before it is skipped undecoded.
 /// </summary>
-public sealed record ImageFolderOptions(int Size = ImageFolderOptions.DefaultSize, int? Channels = null, double MaxMegapixels = ImageFile.DefaultMaxMegapixels)
+/// <param name="SideBySide">Each file holds two images side by side (pix2pix's A|B layout): it is decoded whole at
+/// 2·Size × Size, without the square crop, and a file of odd width is refused.</param>
+public sealed record ImageFolderOptions(int Size = ImageFolderOptions.DefaultSize, int? Channels = null, double MaxMegapixels = ImageFile.DefaultMaxMegapixels, bool SideBySide = false)
 {
     /// <summary>The side used when neither data.image_size nor the model fixes one.</summary>
     public const int DefaultSize = 64;
+
+    /// <summary>Width of a decoded image: twice the side for side-by-side pairs.</summary>
+    public int Width => SideBySide ? 2 * Size : Size;
 }
 
 /// <summary>The files of an image folder and the classes its sub-folders name.</summary>
@@ -82,7 +87,7 @@ public static class ImageFolder
     /// <summary>Where a folder's decoded copy lives: a hash of every file's relative path, size and modification time, and of the options.</summary>
     private static string Key(ImageFolderScan scan, ImageFolderOptions options)
     {
-        var text = new StringBuilder($"v{FormatVersion} size {options.Size} channels {options.Channels?.ToString() ?? "auto"} max {options.MaxMegapixels} MP\n");
+        var text = new StringBuilder($"v{FormatVersion} size {options.Size} channels {options.Channels?.ToString() ?? "auto"} max {options.MaxMegapixels} MP{(options.SideBySide ? " side-by-side" : "")}\n");
         foreach (var (path, _) in scan.Files)
         {
             var info = new FileInfo(path);
@@ -95,17 +100,22 @@ public static class ImageFolder
 
     private static Decoded Decode(string folder, ImageFolderScan scan, ImageFolderOptions options, Action<string>? log)
     {
-        var size = options.Size;
+        var (size, width) = (options.Size, options.Width);
         var rgb = new byte[scan.Files.Count][];
         var grey = new bool[scan.Files.Count];
         var problems = new ConcurrentDictionary<int, string>();
+        var layout = new ConcurrentDictionary<int, string>();
         var done = 0;
-        log?.Invoke($"Decoding {scan.Files.Count:N0} files of '{folder}' at {size}×{size} (once; cached afterwards)");
+        log?.Invoke($"Decoding {scan.Files.Count:N0} files of '{folder}' at {width}×{size} (once; cached afterwards)");
         Parallel.For(0, scan.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             try
             {
-                (rgb[i], grey[i]) = DecodeOne(scan.Files[i].Path, size, options.MaxMegapixels);
+                (rgb[i], grey[i]) = DecodeOne(scan.Files[i].Path, width, size, options.MaxMegapixels, options.SideBySide);
+            }
+            catch (PairLayoutException e)
+            {
+                layout[i] = e.Message;
             }
             catch (DataFormatException e)
             {
@@ -115,6 +125,7 @@ public static class ImageFolder
             if (n % 5000 == 0) log?.Invoke($"  {n:N0} / {scan.Files.Count:N0}");
         });
 
+        if (!layout.IsEmpty) throw new DataFormatException(layout.MinBy(p => p.Key).Value);
         var kept = Enumerable.Range(0, scan.Files.Count).Where(i => rgb[i] is not null).ToList();
         var skipped = problems.OrderBy(p => p.Key).Select(p => p.Value).ToList();
         if (skipped.Count > 0)
@@ -126,7 +137,7 @@ public static class ImageFolder
             throw new DataFormatException($"Image folder '{folder}' has {scan.Files.Count:N0} files but none decodes as an image (PNG, JPEG, BMP, WebP or GIF).");
 
         var channels = options.Channels ?? (kept.All(i => grey[i]) ? 1 : 3);
-        var plane = size * size;
+        var plane = width * size;
         var pixels = new byte[(long)kept.Count * channels * plane];
         for (var k = 0; k < kept.Count; k++)
         {
@@ -141,30 +152,35 @@ public static class ImageFolder
         }
         int[]? labels = scan.Classes.Count > 0 ? [.. kept.Select(i => scan.Files[i].Label)] : null;
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        var dataset = new ImageDataset(name, pixels, kept.Count, channels, size, size, labels, scan.Classes.Count > 0 ? scan.Classes.Count : null);
+        var dataset = new ImageDataset(name, pixels, kept.Count, channels, size, width, labels, scan.Classes.Count > 0 ? scan.Classes.Count : null);
         return new Decoded(dataset, new ImageFolderManifest(Path.GetFullPath(folder), kept.Count, channels, size, scan.Classes, skipped));
     }
 
-    /// <summary>One file as channel-planar RGB bytes (3×size×size): centre-cropped to a square and resized; whether it was grey.</summary>
-    private static (byte[] Rgb, bool Grey) DecodeOne(string path, int size, double maxMegapixels)
+    /// <summary>
+    /// One file as channel-planar RGB bytes (3×height×width): centre-cropped to a square and resized, or for a
+    /// side-by-side pair resized whole; whether it was grey.
+    /// </summary>
+    private static (byte[] Rgb, bool Grey) DecodeOne(string path, int width, int height, double maxMegapixels, bool sideBySide)
     {
         using var codec = ImageFile.Open(path, maxMegapixels);
+        if (sideBySide && codec.Info.Width % 2 != 0)
+            throw new PairLayoutException($"Image '{path}' is {codec.Info.Width} pixels wide; an A|B pair file must have an even width (two halves of equal size side by side).");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         var result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success) throw new DataFormatException($"Image '{path}' is truncated or corrupt ({result}).");
 
         var side = Math.Min(info.Width, info.Height);
-        var crop = SKRect.Create((info.Width - side) / 2f, (info.Height - side) / 2f, side, side);
-        using var square = new SKBitmap(new SKImageInfo(size, size, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var crop = sideBySide ? SKRect.Create(info.Width, info.Height) : SKRect.Create((info.Width - side) / 2f, (info.Height - side) / 2f, side, side);
+        using var square = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
         using (var canvas = new SKCanvas(square))
         using (var image = SKImage.FromBitmap(bitmap))
         {
             canvas.Clear(SKColors.Black);
-            canvas.DrawImage(image, crop, SKRect.Create(size, size), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+            canvas.DrawImage(image, crop, SKRect.Create(width, height), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
 
-        var plane = size * size;
+        var plane = width * height;
         var rgb = new byte[3 * plane];
         var grey = codec.Info.ColorType == SKColorType.Gray8;
         var bytes = square.GetPixelSpan();
@@ -179,6 +195,9 @@ public static class ImageFolder
         }
         return (rgb, grey || allEqual);
     }
+
+    /// <summary>A pair file that breaks the A|B layout: an error for the whole folder, not a file to skip.</summary>
+    private sealed class PairLayoutException(string message) : Exception(message);
 
     private static void Save(string directory, Decoded decoded)
     {

@@ -18,7 +18,7 @@ public sealed class PrefetchingBatchSource : IBatchSource
     private Task? worker;
 
     /// <summary>A batch made ahead, with the inner position after it; or the exception that making it threw.</summary>
-    private sealed record Prepared(Tensor? Images, Tensor? Labels, int Epoch, int BatchInEpoch, Exception? Error);
+    private sealed record Prepared(Batch? Batch, int Epoch, int BatchInEpoch, Exception? Error);
 
     public PrefetchingBatchSource(IBatchSource inner, int depth = 2)
     {
@@ -35,16 +35,17 @@ public sealed class PrefetchingBatchSource : IBatchSource
     public int Epoch { get; private set; }
     public int BatchInEpoch { get; private set; }
 
-    public (Tensor Images, Tensor? Labels) Next()
+    public Batch Next()
     {
-        var batch = queue!.Take();
-        if (batch.Error is not null) throw new InvalidOperationException($"Preparing a training batch failed: {batch.Error.Message}", batch.Error);
-        (Epoch, BatchInEpoch) = (batch.Epoch, batch.BatchInEpoch);
+        var prepared = queue!.Take();
+        if (prepared.Error is not null) throw new InvalidOperationException($"Preparing a training batch failed: {prepared.Error.Message}", prepared.Error);
+        (Epoch, BatchInEpoch) = (prepared.Epoch, prepared.BatchInEpoch);
         // Made on another thread outside any scope: they join the caller's, as the inner source's batches would.
-        CurrentDisposeScope?.Attach(batch.Images!);
-        if (batch.Labels is not null) CurrentDisposeScope?.Attach(batch.Labels);
-        return (batch.Images!, batch.Labels);
+        foreach (var tensor in Tensors(prepared.Batch!)) CurrentDisposeScope?.Attach(tensor);
+        return prepared.Batch!;
     }
+
+    private static IEnumerable<Tensor> Tensors(Batch batch) => new[] { batch.Images, batch.Labels, batch.Inputs }.OfType<Tensor>();
 
     public void Seek(int epoch, int batchInEpoch)
     {
@@ -70,12 +71,13 @@ public sealed class PrefetchingBatchSource : IBatchSource
             try
             {
                 using var scope = NewDisposeScope();
-                var (images, labels) = inner.Next();
-                batch = new Prepared(images.DetachFromDisposeScope(), labels?.DetachFromDisposeScope(), inner.Epoch, inner.BatchInEpoch, null);
+                var next = inner.Next();
+                foreach (var tensor in Tensors(next)) tensor.DetachFromDisposeScope();
+                batch = new Prepared(next, inner.Epoch, inner.BatchInEpoch, null);
             }
             catch (Exception e)
             {
-                batch = new Prepared(null, null, 0, 0, e);
+                batch = new Prepared(null, 0, 0, e);
             }
             try
             {
@@ -99,10 +101,10 @@ public sealed class PrefetchingBatchSource : IBatchSource
         stop.Dispose();
     }
 
-    private static void Release(Prepared batch)
+    private static void Release(Prepared prepared)
     {
-        batch.Images?.Dispose();
-        batch.Labels?.Dispose();
+        if (prepared.Batch is { } batch)
+            foreach (var tensor in Tensors(batch)) tensor.Dispose();
     }
 
     public void Dispose()

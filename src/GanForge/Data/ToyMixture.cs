@@ -122,7 +122,7 @@ public sealed class ToyMixture : ITrainingSet
             BatchInEpoch = batchInEpoch;
         }
 
-        public (Tensor Images, Tensor? Labels) Next()
+        public Batch Next()
         {
             if (++BatchInEpoch == BatchesPerEpoch)
             {
@@ -130,7 +130,7 @@ public sealed class ToyMixture : ITrainingSet
                 Epoch++;
             }
             var (points, labels) = mixture.Sample(batchSize, device);
-            return (points, labels);
+            return new(points, labels);
         }
 
         public void Dispose() { }

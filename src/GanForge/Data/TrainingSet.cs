@@ -26,9 +26,24 @@ public interface ITrainingSet
 /// <summary>Augmentations of real training images, each a fixed function of seed and position in the stream.</summary>
 /// <param name="HorizontalFlip">Mirror each image left–right with probability ½.</param>
 /// <param name="RandomCrop">Crop a random square of 80–100 % of the side and resize it to the model's size.</param>
-public readonly record struct RealImageAugmentation(bool HorizontalFlip = false, bool RandomCrop = false)
+/// <param name="Patches">Cut the model's size out of larger images at a random place, pixel for pixel (no resampling).</param>
+public readonly record struct RealImageAugmentation(bool HorizontalFlip = false, bool RandomCrop = false, bool Patches = false)
 {
-    public bool Any => HorizontalFlip || RandomCrop;
+    public bool Any => HorizontalFlip || RandomCrop || Patches;
+}
+
+/// <summary>
+/// One training batch: images in model range (B, C, H, W) and their labels (null when unlabelled). An image-to-image
+/// batch also has <see cref="Inputs"/>, the images to translate: row i of Inputs belongs to row i of Images when the
+/// data is paired, and is an unrelated image of the other domain when it is unpaired. Tensors belong to the caller's
+/// dispose scope.
+/// </summary>
+public sealed record Batch(Tensor Images, Tensor? Labels)
+{
+    public Tensor? Inputs { get; init; }
+
+    /// <summary>The inputs of an image-to-image batch; a noise-to-image program never asks.</summary>
+    public Tensor RequireInputs() => Inputs ?? throw new InvalidOperationException("This batch has no inputs: the data is not image-to-image (data.task).");
 }
 
 /// <summary>An endless stream of training batches with a position a checkpoint can store.</summary>
@@ -42,8 +57,8 @@ public interface IBatchSource : IDisposable
     /// <summary>Moves to a position, as saved in a checkpoint.</summary>
     void Seek(int epoch, int batchInEpoch);
 
-    /// <summary>The next batch in model range and its labels (null when unlabelled); tensors belong to the caller's dispose scope.</summary>
-    (Tensor Images, Tensor? Labels) Next();
+    /// <summary>The next batch in model range; its tensors belong to the caller's dispose scope.</summary>
+    Batch Next();
 }
 
 /// <summary>Resolves a data.dataset reference: a toy mixture name, or anything <see cref="DatasetLoader"/> understands.</summary>

@@ -51,6 +51,16 @@ public sealed class EvaluationClassifier : Module<Tensor, Tensor>
         return functional.relu(normFc.call(fc.call(h)));                                       // (B, 128)
     }
 
+    /// <summary>
+    /// The second block's feature maps (B, 64, H/2, W/2), after ReLU and before pooling: a VGG-style spatial layer, like
+    /// the VGG22 maps of SRGAN's content loss, for images of any size.
+    /// </summary>
+    public Tensor FeatureMaps(Tensor images)
+    {
+        var h = functional.max_pool2d(functional.relu(norm1.call(conv1.call(images))), [2, 2]);   // (B, 32, H/2, W/2)
+        return functional.relu(norm2.call(conv2.call(h)));                                       // (B, 64, H/2, W/2)
+    }
+
     public override Tensor forward(Tensor images) => head.call(dropout.call(Features(images)));   // (B, K)
 
     /// <summary>Logits of an embedding from <see cref="Features"/>.</summary>

@@ -39,6 +39,14 @@ public static class Layers
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     });
 
+    /// <summary>Pads a (B, C, H, W) map at the bottom and right (edge pixels repeated) so both sides are multiples of <paramref name="multiple"/>.</summary>
+    public static Tensor PadToMultiple(Tensor x, int multiple)
+    {
+        var bottom = (multiple - x.shape[2] % multiple) % multiple;
+        var right = (multiple - x.shape[3] % multiple) % multiple;
+        return bottom == 0 && right == 0 ? x : nn.functional.pad(x, [0, right, 0, bottom], PaddingModes.Replicate);
+    }
+
     /// <summary>
     /// Sets the affine scale to 1 and shift to 0: TorchSharp 0.107's GroupNorm leaves its weight uninitialised
     /// (measured: NaN or garbage in a fresh module), so no normalisation is trusted to start as the identity.

@@ -28,6 +28,20 @@ public sealed record ModelSpec(string Name, string Description, int DefaultNgf, 
     public Func<EncoderArgs, Module<Tensor, Tensor>>? Encoder { get; init; }
 }
 
+/// <summary>What a translator factory gets: input and output shapes, the upscaling factor (1 unless super-resolution), width and residual blocks.</summary>
+public sealed record TranslatorArgs(ImageShape Input, ImageShape Output, int Scale, int Ngf, int? Blocks);
+
+/// <summary>
+/// One line of the image-to-image registry: a generator that maps an input image to an output image. Which
+/// discriminator it trains against is the objective's choice (pix2pix's conditional PatchGAN, CycleGAN's PatchGAN,
+/// SRGAN's classifier), as in the papers.
+/// </summary>
+/// <param name="Upscales">Whether the generator itself enlarges (SRResNet's pixel shuffle); the others keep the size, so super-resolution feeds them a bicubic upscale.</param>
+public sealed record TranslatorSpec(string Name, string Description, int DefaultNgf, bool Upscales = false)
+{
+    public required Func<TranslatorArgs, Module<Tensor, Tensor>> Generator { get; init; }
+}
+
 /// <summary>The discriminator options every architecture honours (model.* keys).</summary>
 /// <param name="Pack">PacGAN: D reads Pack samples concatenated along channels.</param>
 /// <param name="LabelChannels">Extra one-hot input channels of a concat-conditional D.</param>
@@ -69,6 +83,69 @@ public static class ModelZoo
         },
     ];
 
+    /// <summary>The image-to-image generators (model.name with data.task set).</summary>
+    public static IReadOnlyList<TranslatorSpec> Translators { get; } =
+    [
+        new("unet", "pix2pix's U-Net (Isola et al. 2017): encoder–decoder with skips, depth min(8, log2 side), dropout 0.5 as noise, ngf 64", 64)
+        {
+            Generator = a => new UNetGenerator(a.Input.Channels, a.Output.Channels, Math.Min(a.Output.Height, a.Output.Width), a.Ngf),
+        },
+        new("resnet", "CycleGAN's ResNet generator (Zhu et al. 2017; Johnson et al. 2016): 2 downsamplings, 9 residual blocks from 256 px and 6 below, instance norm, ngf 64", 64)
+        {
+            Generator = a => new ResnetGenerator(a.Input.Channels, a.Output.Channels, a.Ngf, a.Blocks ?? ResnetGenerator.DefaultBlocks(Math.Min(a.Output.Height, a.Output.Width))),
+        },
+        new("srresnet", "SRGAN's SRResNet (Ledig et al. 2017): 16 residual blocks, pixel-shuffle ×2 stages, ngf 64; upscales by data.scale itself", 64, Upscales: true)
+        {
+            Generator = a => new SrResNetGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 16),
+        },
+    ];
+
+    /// <summary>Whether model.name is an image-to-image generator.</summary>
+    public static bool IsTranslator(string name) => Translators.Any(t => t.Name == name);
+
+    public static TranslatorSpec RequireTranslator(string name) =>
+        Translators.FirstOrDefault(m => m.Name == name)
+        ?? throw new ConfigException($"model.name '{name}' is not an image-to-image model; data.task needs one of {string.Join(", ", Translators.Select(m => m.Name))}.");
+
+    /// <summary>
+    /// An image-to-image generator for inputs of <paramref name="input"/>'s shape and outputs of <paramref name="output"/>'s, with
+    /// pix2pix's initialisation N(0, 0.02) (SRResNet keeps PyTorch's default, as its residual trunk trains from it).
+    /// </summary>
+    public static Module<Tensor, Tensor> CreateTranslator(ModelConfig config, ImageShape input, ImageShape output)
+    {
+        var spec = RequireTranslator(config.Name);
+        var scale = spec.Upscales ? output.Height / input.Height : 1;
+        var generator = spec.Generator(new TranslatorArgs(input, output, scale, config.Ngf ?? spec.DefaultNgf, config.Blocks));
+        if (!spec.Upscales) WeightInit.Dcgan(generator);
+        return generator;
+    }
+
+    /// <summary>
+    /// The factor a translator's input is enlarged by (bicubic) before the generator sees it: data.scale for
+    /// super-resolution with a generator that keeps the size (SRCNN's pre-upsampling), 1 otherwise.
+    /// </summary>
+    public static int InputUpscale(ModelConfig model, DataConfig data) =>
+        data.Task == DataTask.SuperResolution && !RequireTranslator(model.Name).Upscales ? data.Scale : 1;
+
+    /// <summary>Runs a translator on inputs as the data gives them (enlarged first when <see cref="InputUpscale"/> says so).</summary>
+    public static Tensor Translate(Module<Tensor, Tensor> generator, Tensor inputs, int inputUpscale) =>
+        generator.call(inputUpscale == 1 ? inputs : nn.functional.interpolate(inputs, [inputs.shape[2] * inputUpscale, inputs.shape[3] * inputUpscale],
+            mode: InterpolationMode.Bicubic, align_corners: false).clamp(-1, 1));
+
+    /// <summary>The PatchGAN of pix2pix and CycleGAN reading <paramref name="channels"/> input channels; model.ndf (64), d_layers, d_norm (<paramref name="defaultNorm"/>), spectral_norm.</summary>
+    public static Module<Tensor, Tensor> CreatePatchDiscriminator(ModelConfig config, int channels, Normalization defaultNorm)
+    {
+        var d = new PatchDiscriminator(channels, config.Ndf ?? 64, config.DLayers, config.DNorm ?? defaultNorm, config.SpectralNorm);
+        WeightInit.Dcgan(d);
+        return d;
+    }
+
+    /// <summary>SRGAN's discriminator; model.ndf (64).</summary>
+    public static Module<Tensor, Tensor> CreateSrganDiscriminator(ModelConfig config, int channels) => new SrganDiscriminator(channels, config.Ndf ?? 64);
+
+    /// <summary>The side of square images a folder is decoded to for this model when data.image_size is not set.</summary>
+    public static int? ImageSize(string name) => IsTranslator(name) ? null : Require(name).ImageSize;
+
     private static ModelSpec Dcgan(int resolution, string description) =>
         new($"dcgan{resolution}", description, 64, 64, resolution, 0, Normalization.Batch)
         {
@@ -82,17 +159,21 @@ public static class ModelZoo
 
     /// <summary>Checks the model section's name against the registry.</summary>
     /// <exception cref="ConfigException">The model is not known.</exception>
-    public static void Validate(ModelConfig config) => Require(config.Name);
+    public static void Validate(ModelConfig config)
+    {
+        if (!IsTranslator(config.Name)) Require(config.Name);
+    }
 
     /// <summary>The image shape the model works at for data of the given shape.</summary>
     public static ImageShape ImageShapeFor(ModelConfig config, ImageShape data)
     {
+        if (IsTranslator(config.Name)) return data;
         var spec = Require(config.Name);
         return spec.ImageSize is { } size ? new ImageShape(data.Channels, size, size) : data;
     }
 
     /// <summary>The normalisation D uses under this config: model.d_norm, or the architecture's own.</summary>
-    public static Normalization DiscriminatorNorm(ModelConfig config) => config.DNorm ?? Require(config.Name).DefaultNorm;
+    public static Normalization DiscriminatorNorm(ModelConfig config) => config.DNorm ?? (IsTranslator(config.Name) ? Normalization.None : Require(config.Name).DefaultNorm);
 
     /// <summary>Builds G and D with DCGAN initialisation, drawing from torch's global generator (seed it first).</summary>
     public static (Module Generator, Module Discriminator) Create(ModelConfig config, ImageShape shape) =>

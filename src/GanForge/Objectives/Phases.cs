@@ -73,6 +73,16 @@ public interface ITrainingProgram
 
     /// <summary>Whether D's outputs are probabilities (metrics and diagnostics then read them as such).</summary>
     bool IsClassifier => false;
+
+    /// <summary>Modules that are state but not trained (e.g. CycleGAN's history pools): checkpointed and restored with the networks.</summary>
+    IReadOnlyList<(string Name, nn.Module Module)> State => [];
+}
+
+/// <summary>A program that translates images (pix2pix, SRGAN, CycleGAN): grids and evaluation run its generator on inputs.</summary>
+public interface ITranslatingProgram : ITrainingProgram
+{
+    /// <summary>The outputs of <paramref name="generator"/> (the sampled network or its average) for inputs as the data gives them.</summary>
+    Tensor Translate(Tensor inputs, nn.Module generator);
 }
 
 /// <summary>A program whose second network encodes images, so sample grids can show reconstructions.</summary>

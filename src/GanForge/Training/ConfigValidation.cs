@@ -36,7 +36,13 @@ public static class ConfigValidation
             var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
             if (images < config.Training.BatchSize)
                 throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
-            var forPoints = ModelZoo.Require(config.Model.Name).ForPoints;
+            if (ModelZoo.IsTranslator(config.Model.Name) != data is TranslationSet)
+                throw new ConfigException(data is TranslationSet
+                    ? $"Dataset '{data.Name}' is image-to-image (data.task); model.name '{config.Model.Name}' generates from noise."
+                    : $"model.name '{config.Model.Name}' translates images; set data.task so that '{data.Name}' gives pairs.");
+            if (data is TranslationSet && config.Output.EvalEvery > 0)
+                throw new ConfigException("output.eval_every measures noise-to-image generators; measure a translator after training with 'ganforge eval' (PSNR, SSIM, FD and the baselines).");
+            var forPoints = !ModelZoo.IsTranslator(config.Model.Name) && ModelZoo.Require(config.Model.Name).ForPoints;
             if (forPoints != data is ToyMixture)
                 throw new ConfigException(forPoints
                     ? $"model.name '{config.Model.Name}' is for 2-D point data ({string.Join(", ", ToyMixture.Names)}), not '{data.Name}'."

@@ -17,6 +17,7 @@ public static class LearningRateSchedule
             Schedule.Step => Math.Pow(config.ScheduleGamma, step / config.ScheduleStepSize),
             Schedule.Exponential => Math.Pow(config.ScheduleGamma, step),
             Schedule.Linear => 1.0 - (double)step / Math.Max(1, totalSteps),
+            Schedule.ConstantThenLinear => Math.Min(1.0, 2.0 * (1.0 - (double)step / Math.Max(1, totalSteps))),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Schedule, null),
         };
         if (config.WarmupSteps > 0 && step < config.WarmupSteps) factor *= (step + 1.0) / config.WarmupSteps;

@@ -15,6 +15,7 @@ internal sealed class NetworkSet : IDisposable
     private sealed record Entry(Network Network, OptimizerHelper Optimizer, nn.Module? Average);
 
     private readonly List<Entry> entries = [];
+    private readonly IReadOnlyList<(string Name, nn.Module Module)> state;
     private readonly OptimizerConfig config;
     private readonly double averageDecay;
 
@@ -24,6 +25,8 @@ internal sealed class NetworkSet : IDisposable
         this.config = config;
         this.averageDecay = averageDecay;
         foreach (var network in program.Networks) network.Module.to(device);
+        state = program.State;
+        foreach (var (_, module) in state) module.to(device);
         var averages = program.Networks.ToDictionary(n => n.Name, n => averageDecay > 0 && n.Averaged ? CreateAverage(program, n, device) : null);
         foreach (var network in program.Networks)
         {
@@ -104,10 +107,11 @@ internal sealed class NetworkSet : IDisposable
         }
     }
 
-    /// <summary>Checkpoint entries: every network, then every moving average, in the program's order.</summary>
+    /// <summary>Checkpoint entries: every network, then every moving average, in the program's order, then the program's other state.</summary>
     public IEnumerable<(string Name, nn.Module Module)> Weights =>
         entries.Select(e => (e.Network.Name, e.Network.Module))
-            .Concat(entries.Where(e => e.Average is not null).Select(e => (Checkpoint.AverageName(e.Network.Name), e.Average!)));
+            .Concat(entries.Where(e => e.Average is not null).Select(e => (Checkpoint.AverageName(e.Network.Name), e.Average!)))
+            .Concat(state);
 
     public IEnumerable<(string Key, OptimizerHelper Optimizer)> Optimizers => entries.Select(e => (e.Network.OptimizerKey, e.Optimizer));
 
@@ -122,5 +126,6 @@ internal sealed class NetworkSet : IDisposable
             e.Network.Module.Dispose();
             e.Average?.Dispose();
         }
+        foreach (var (_, module) in state) module.Dispose();
     }
 }

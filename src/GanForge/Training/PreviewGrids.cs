@@ -23,6 +23,7 @@ internal sealed class PreviewGrids : IDisposable
     private readonly Tensor fixedNoise;
     private readonly Tensor? fixedLabels;
     private readonly Tensor? fixedImages;
+    private readonly Tensor? fixedInputs;
     private readonly double[,]? centres;
 
     public PreviewGrids(RunConfig config, ITrainingProgram program, ITrainingSet data, ImageShape shape, Device device)
@@ -37,7 +38,17 @@ internal sealed class PreviewGrids : IDisposable
         // Conditional grids cycle through the classes, so each column of a 10-wide grid is one class.
         var classes = config.Model.ClassCount;
         if (classes > 0) fixedLabels = arange(count, device: device).remainder(classes).DetachFromDisposeScope();
-        if (program is IReconstructingProgram)
+        if (program is ITranslatingProgram)
+        {
+            // Translation grids show the same pairs every time: the first ones, in a seeded order, degraded by a fixed draw.
+            var pairs = Math.Max(1, config.Output.GridSize / 2) * config.Output.GridSize;
+            using var preview = data.OpenBatches(Math.Min(pairs, data.Count), config.Training.Seed, shape, device, limit: pairs);
+            using var scope = NewDisposeScope();
+            var batch = preview.Next();
+            fixedImages = batch.Images.MoveToOuterDisposeScope().DetachFromDisposeScope();
+            fixedInputs = batch.RequireInputs().MoveToOuterDisposeScope().DetachFromDisposeScope();
+        }
+        else if (program is IReconstructingProgram)
         {
             // Reconstruction grids show the same training images every time: the first ones, in a seeded order.
             var images = Math.Max(1, config.Output.GridSize / 2) * config.Output.GridSize;
@@ -56,6 +67,13 @@ internal sealed class PreviewGrids : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         sampler.eval();
+        if (program is ITranslatingProgram translating)
+        {
+            var outputs = translating.Translate(fixedInputs!, sampler);
+            if (!isAverage) sampler.train();
+            SaveTranslations(outputs, run.SamplePath(step));
+            return;
+        }
         var samples = ModelZoo.Generate(sampler, fixedNoise, fixedLabels);
         Diversity = MeanDistance(samples);
         if (program is IReconstructingProgram reconstructing) SaveReconstructions(reconstructing, sampler, run.ReconstructionPath(step));
@@ -83,8 +101,21 @@ internal sealed class PreviewGrids : IDisposable
         ImageGrid.SavePng(pairs.view([2 * rows * columns, .. fixedImages.shape[1..]]), path, columns);
     }
 
+    /// <summary>Rows of inputs (shown at the output's size and channels), their translations and the targets.</summary>
+    private void SaveTranslations(Tensor outputs, string path)
+    {
+        var columns = Math.Min(config.Output.GridSize, (int)outputs.shape[0]);
+        var rows = (int)outputs.shape[0] / columns;
+        var count = rows * columns;
+        var shown = TranslationDisplay.AsOutput(fixedInputs!, outputs);
+        // (rows, 3, columns, C, H, W): each row of inputs, then its translations, then the targets.
+        var triples = stack([shown.narrow(0, 0, count).reshape(rows, columns, -1), outputs.narrow(0, 0, count).reshape(rows, columns, -1), fixedImages!.narrow(0, 0, count).reshape(rows, columns, -1)], 1);
+        ImageGrid.SavePng(triples.view([3 * count, .. outputs.shape[1..]]), path, columns);
+    }
+
     public void Dispose()
     {
+        fixedInputs?.Dispose();
         fixedNoise.Dispose();
         fixedLabels?.Dispose();
         fixedImages?.Dispose();

@@ -9,9 +9,11 @@ public static class RunData
 {
     /// <summary>A run's training data, with an image folder decoded as its config says.</summary>
     public static ITrainingSet Load(RunConfig config, DataCache? cache = null, Action<string>? log = null) =>
-        TrainingSets.Load(config.Data.Dataset, DataSplit.Train, cache, FolderOptions(config), log);
+        config.Data.Task == DataTask.None
+            ? TrainingSets.Load(config.Data.Dataset, DataSplit.Train, cache, FolderOptions(config), log)
+            : TranslationData.Load(config.Data, DataSplit.Train, FolderOptions(config), cache, log);
 
     /// <summary>How a run decodes an image folder: data.image_size, else the model's size, else 64; data.channels.</summary>
     public static ImageFolderOptions FolderOptions(RunConfig config) =>
-        new(config.Data.ImageSize ?? ModelZoo.Require(config.Model.Name).ImageSize ?? ImageFolderOptions.DefaultSize, config.Data.Channels, config.Data.MaxMegapixels);
+        new(config.Data.ImageSize ?? ModelZoo.ImageSize(config.Model.Name) ?? ImageFolderOptions.DefaultSize, config.Data.Channels, config.Data.MaxMegapixels);
 }

@@ -194,4 +194,10 @@ public sealed record TrainingMetrics(
     double? Loss = null,
     double? Reconstruction = null,
     double? Kl = null,
-    double? GridDiversity = null);
+    double? GridDiversity = null,
+    double? Pixel = null,
+    double? Perceptual = null,
+    double? GAdversarial = null,
+    double? Cycle = null,
+    double? Identity = null,
+    double? DALoss = null);

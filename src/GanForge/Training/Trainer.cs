@@ -32,6 +32,7 @@ public sealed class Trainer : IDisposable
     private readonly IBatchSource loader;
     private readonly PreviewGrids grids;
     private readonly TrainingEvaluation evaluation;
+    private readonly PerceptualNetwork? perceptual;
     private long step;
     private long imagesSeen;
     private double elapsedBefore;
@@ -46,8 +47,10 @@ public sealed class Trainer : IDisposable
         TorchRuntime.SetThreads(config.Training.Threads);
         Shape = ModelZoo.ImageShapeFor(config.Model, data.Shape);
         evaluation = new TrainingEvaluation(config, evaluator);
+        // Made before the seed is set: a network loaded or trained here leaves the run's random stream alone.
+        perceptual = ObjectiveFactory.NeedsFeatures(config) ? PerceptualNetwork.For(config, data, device) : null;
         manual_seed(config.Training.Seed);
-        program = ObjectiveFactory.CreateProgram(config, Shape);
+        program = ObjectiveFactory.CreateProgram(config, Shape, new ProgramResources(perceptual is null ? null : perceptual.FeatureMaps));
         try
         {
             networks = new NetworkSet(program, config.Optimizer, config.Training.GeneratorEmaDecay, device);
@@ -63,6 +66,7 @@ public sealed class Trainer : IDisposable
             loader?.Dispose();
             if (networks is null) foreach (var network in program.Networks) network.Module.Dispose();
             networks?.Dispose();
+            perceptual?.Dispose();
             throw;
         }
     }
@@ -90,7 +94,9 @@ public sealed class Trainer : IDisposable
     {
         config = config.Validated().ResolvedFor(data);
         var description = config.Output.Description
-            ?? (ObjectiveFactory.IsAutoencoder(config.Objective) ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}" : $"{config.Data.Dataset}-{config.Model.Name}");
+            ?? (ObjectiveFactory.IsTranslation(config.Objective) ? $"{data.Name}-{config.Objective.Name}-{config.Model.Name}"
+                : ObjectiveFactory.IsAutoencoder(config.Objective) ? $"{config.Data.Dataset}-{config.Objective.Name}-{config.Model.Name}"
+                : $"{config.Data.Dataset}-{config.Model.Name}");
         var run = RunDirectory.Create(config.Output.RunsDir, description);
         try
         {
@@ -293,6 +299,7 @@ public sealed class Trainer : IDisposable
         loader.Dispose();
         networks.Dispose();
         evaluation.Dispose();
+        perceptual?.Dispose();
     }
 
     private sealed class NullObserver : ITrainingObserver;

@@ -27,14 +27,15 @@ internal sealed class MetricsWindow
             throw new InvalidOperationException($"A phase reported metric '{unknown}', which metrics.jsonl has no field for.");
         double? Mean(string name) => names.Contains(name) ? steps.Where(s => s.ContainsKey(name)).Average(s => s[name]) : null;
         var metrics = new TrainingMetrics(step, epoch, Mean("d_loss"), Mean("g_loss"), Mean("d_real"), Mean("d_fake"),
-            seconds > 0 ? images / seconds : 0, elapsed, Mean("loss"), Mean("reconstruction"), Mean("kl"), gridDiversity);
+            seconds > 0 ? images / seconds : 0, elapsed, Mean("loss"), Mean("reconstruction"), Mean("kl"), gridDiversity,
+            Mean("pixel"), Mean("perceptual"), Mean("g_adversarial"), Mean("cycle"), Mean("identity"), Mean("d_a_loss"));
         steps.Clear();
         seconds = 0;
         images = 0;
         return metrics;
     }
 
-    private static readonly string[] Known = ["d_loss", "g_loss", "d_real", "d_fake", "loss", "reconstruction", "kl"];
+    private static readonly string[] Known = ["d_loss", "g_loss", "d_real", "d_fake", "loss", "reconstruction", "kl", "pixel", "perceptual", "g_adversarial", "cycle", "identity", "d_a_loss"];
 }
 
 /// <summary>Runs the detectors of <see cref="TrainingDiagnostics"/> as metrics and evaluations arrive, reporting each kind once.</summary>

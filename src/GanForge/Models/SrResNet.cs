@@ -1,0 +1,91 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GanForge.Models;
+
+/// <summary>
+/// SRGAN's generator, SRResNet (Ledig et al. 2017, Fig. 4): a 9×9 stem with PReLU, <c>blocks</c> residual blocks
+/// (conv 3×3, BN, PReLU, conv 3×3, BN, plus the input; 16 in the paper), a conv + BN closing the trunk with a skip
+/// from the stem, one sub-pixel stage per ×2 (conv to 4·ngf channels, pixel shuffle, PReLU), and a 9×9 head with
+/// tanh (our images are in [−1, 1]).
+/// </summary>
+public sealed class SrResNetGenerator : Module<Tensor, Tensor>
+{
+    private readonly Sequential stem;
+    private readonly ModuleList<SrResidualBlock> blocks = new();
+    private readonly Sequential trunk;
+    private readonly Sequential upsample;
+    private readonly Conv2d head;
+
+    public SrResNetGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount) : base(nameof(SrResNetGenerator))
+    {
+        if (scale is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "SRResNet upscales by 1, 2, 4 or 8.");
+        Scale = scale;
+        stem = Sequential(Conv2d(inChannels, ngf, 9, padding: 4), PReLU(ngf));
+        for (var i = 0; i < blockCount; i++) blocks.Add(new SrResidualBlock(ngf));
+        trunk = Sequential(Conv2d(ngf, ngf, 3, padding: 1, bias: false), BatchNorm2d(ngf));
+        var stages = new List<Module<Tensor, Tensor>>();
+        for (var s = scale; s > 1; s /= 2) stages.AddRange([Conv2d(ngf, 4 * ngf, 3, padding: 1), PixelShuffle(2), PReLU(ngf)]);
+        upsample = Sequential(stages);
+        head = Conv2d(ngf, outChannels, 9, padding: 4);
+        RegisterComponents();
+    }
+
+    /// <summary>Upscaling factor.</summary>
+    public int Scale { get; }
+
+    public override Tensor forward(Tensor x)
+    {
+        var s = stem.call(x);                              // (B, ngf, h, w)
+        var h = s;
+        foreach (var block in blocks) h = block.call(h);   // (B, ngf, h, w)
+        h = trunk.call(h) + s;                             // (B, ngf, h, w)
+        return head.call(upsample.call(h)).tanh();         // (B, C_out, scale·h, scale·w)
+    }
+}
+
+/// <summary>x + (conv 3×3, BN, PReLU, conv 3×3, BN)(x).</summary>
+public sealed class SrResidualBlock : Module<Tensor, Tensor>
+{
+    private readonly Sequential body;
+
+    public SrResidualBlock(int channels) : base(nameof(SrResidualBlock))
+    {
+        body = Sequential(
+            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), PReLU(channels),
+            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => x + body.call(x);
+}
+
+/// <summary>
+/// SRGAN's discriminator (Ledig et al. 2017, Fig. 4): eight 3×3 convolutions with LeakyReLU 0.2, widths ndf to 8ndf,
+/// every second one stride 2, BN on all but the first; then the paper's two dense layers (16ndf units, then one logit)
+/// as 1×1 convolutions after global average pooling, so it takes any image size (the paper's 96 px fixed its flatten).
+/// </summary>
+public sealed class SrganDiscriminator : Module<Tensor, Tensor>
+{
+    private readonly Sequential features;
+    private readonly Sequential classifier;
+
+    public SrganDiscriminator(int inChannels, int ndf) : base(nameof(SrganDiscriminator))
+    {
+        var modules = new List<Module<Tensor, Tensor>> { Conv2d(inChannels, ndf, 3, padding: 1), LeakyReLU(0.2) };
+        var width = ndf;
+        for (var i = 1; i < 8; i++)
+        {
+            var next = ndf << (i / 2);
+            modules.AddRange([Conv2d(width, next, 3, stride: i % 2 == 1 ? 2 : 1, padding: 1, bias: false), BatchNorm2d(next), LeakyReLU(0.2)]);
+            width = next;
+        }
+        features = Sequential(modules);
+        classifier = Sequential(AdaptiveAvgPool2d(1), Conv2d(width, 2 * width, 1), LeakyReLU(0.2), Conv2d(2 * width, 1, 1));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => classifier.call(features.call(x)).flatten(1); // (B, 1) logits
+}

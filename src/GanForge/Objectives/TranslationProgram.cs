@@ -1,0 +1,158 @@
+using GanForge.Configuration;
+using GanForge.Data;
+using GanForge.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanForge.Objectives;
+
+/// <summary>The paired translators: which discriminator they train against and their papers' loss weights.</summary>
+public enum PairedObjective
+{
+    /// <summary>pix2pix (Isola et al. 2017): conditional PatchGAN, BCE, λ_L1 = 100.</summary>
+    Pix2Pix,
+
+    /// <summary>SRGAN (Ledig et al. 2017): SRGAN's classifier D, MSE + perceptual + 10⁻³·adversarial.</summary>
+    Srgan,
+
+    /// <summary>The pixel-loss-only baseline: the same generator without an adversary.</summary>
+    Pixel,
+}
+
+/// <summary>
+/// The paired image-to-image objectives as phases over <c>generator</c> and (pix2pix, srgan) <c>discriminator</c>:
+/// <list type="bullet">
+/// <item><c>generator-pretrain</c> (objective.pretrain_steps): G alone on the pixel (and perceptual) loss, SRGAN's SRResNet start;</item>
+/// <item><c>discriminator</c>: D learns real pairs from G's, on a fresh batch; its fakes keep G's graph for the G phase;</item>
+/// <item><c>generator</c>: λ_pix·pixel(G(x), y) + λ_perc·‖φ(G(x)) − φ(y)‖² + λ_adv·adversarial, D frozen.</item>
+/// </list>
+/// pix2pix's D reads input and output concatenated (a conditional PatchGAN, its loss halved as in the paper's code);
+/// SRGAN's reads the output alone. objective.relativistic swaps the BCE terms for ESRGAN's relativistic average ones.
+/// </summary>
+public sealed class TranslationProgram : ITranslatingProgram
+{
+    private readonly RunConfig config;
+    private readonly ImageShape input;
+    private readonly ImageShape output;
+    private readonly int inputUpscale;
+    private readonly Func<Tensor, Tensor>? features;
+    private readonly PixelLoss pixelLoss;
+    private readonly double pixelWeight;
+    private readonly double adversarialWeight;
+    private readonly double perceptualWeight;
+    private Pair? last;
+
+    /// <summary>What the D phase leaves for the G phase of the same step: the batch and G's outputs, with their graph.</summary>
+    private sealed record Pair(long Step, Tensor Input, Tensor Target, Tensor Output);
+
+    public TranslationProgram(RunConfig config, ImageShape shape, PairedObjective objective, ProgramResources resources)
+    {
+        this.config = config;
+        Objective = objective;
+        output = shape;
+        input = Degradations.InputShape(config.Data, shape);
+        inputUpscale = ModelZoo.InputUpscale(config.Model, config.Data);
+        var o = config.Objective;
+        pixelLoss = o.PixelLoss ?? (objective == PairedObjective.Srgan || (objective == PairedObjective.Pixel && config.Data.Task == DataTask.SuperResolution) ? PixelLoss.Mse : PixelLoss.L1);
+        pixelWeight = o.PixelWeight ?? (objective == PairedObjective.Pix2Pix ? 100 : 1);
+        adversarialWeight = objective == PairedObjective.Pixel ? 0 : o.AdversarialWeight ?? (objective == PairedObjective.Srgan ? 1e-3 : 1);
+        perceptualWeight = o.PerceptualWeight ?? (objective == PairedObjective.Srgan ? 1 : 0);
+        features = perceptualWeight > 0
+            ? resources.Features ?? throw new ArgumentException("A perceptual loss needs a feature network.", nameof(resources))
+            : null;
+
+        Generator = ModelZoo.CreateTranslator(config.Model, input, output);
+        List<Network> networks = [new("generator", "g", NetworkSide.Generator, Generator, Averaged: true)];
+        var pretrain = o.PretrainSteps;
+        List<Phase> phases = [];
+        if (objective != PairedObjective.Pixel)
+        {
+            var conditionChannels = objective == PairedObjective.Pix2Pix ? input.Channels : 0;
+            Discriminator = objective == PairedObjective.Srgan
+                ? ModelZoo.CreateSrganDiscriminator(config.Model, output.Channels)
+                : ModelZoo.CreatePatchDiscriminator(config.Model, conditionChannels + output.Channels, Normalization.Batch);
+            networks.Add(new("discriminator", "d", NetworkSide.Discriminator, Discriminator));
+            if (pretrain > 0) phases.Add(new("generator-pretrain", ["generator"], new PhaseInterval(Until: pretrain), c => GeneratorLoss(c, adversarial: false)));
+            phases.Add(new("discriminator", ["discriminator"], new PhaseInterval(From: pretrain), DiscriminatorLoss));
+            phases.Add(new("generator", ["generator"], new PhaseInterval(From: pretrain), c => GeneratorLoss(c, adversarial: true)) { Frozen = ["discriminator"] });
+        }
+        else phases.Add(new("generator", ["generator"], PhaseInterval.Always, c => GeneratorLoss(c, adversarial: false)));
+        Networks = networks;
+        Phases = phases;
+    }
+
+    public PairedObjective Objective { get; }
+    public nn.Module<Tensor, Tensor> Generator { get; }
+    public nn.Module<Tensor, Tensor>? Discriminator { get; }
+    public IReadOnlyList<Network> Networks { get; }
+    public IReadOnlyList<Phase> Phases { get; }
+    public bool IsClassifier => !config.Objective.Relativistic;
+
+    public nn.Module CreateCopy(string name) => name == "generator"
+        ? ModelZoo.CreateTranslator(config.Model, input, output)
+        : throw new ArgumentException($"Only the generator is averaged, not '{name}'.", nameof(name));
+
+    public Tensor Translate(Tensor inputs, nn.Module generator) => ModelZoo.Translate((nn.Module<Tensor, Tensor>)generator, inputs, inputUpscale);
+
+    /// <summary>What D reads: the output alone (SRGAN), or the (enlarged) input beside it (pix2pix's conditional D).</summary>
+    private Tensor Judge(Tensor inputs, Tensor images)
+    {
+        if (Objective != PairedObjective.Pix2Pix) return Discriminator!.call(images);
+        var condition = inputUpscale == 1 ? inputs : nn.functional.interpolate(inputs, [images.shape[2], images.shape[3]], mode: InterpolationMode.Bicubic, align_corners: false);
+        return Discriminator!.call(cat([condition, images], 1));
+    }
+
+    private PhaseLoss DiscriminatorLoss(PhaseContext context)
+    {
+        var batch = context.Batches.Next();
+        var (inputs, targets) = (batch.RequireInputs(), batch.Images);
+        var outputs = Translate(inputs, Generator);
+        last = new Pair(context.Step, inputs, targets, outputs);
+        var real = Judge(inputs, targets);
+        var fake = Judge(inputs, outputs.detach());
+        var loss = config.Objective.Relativistic
+            ? TranslationLosses.RelativisticDiscriminator(real, fake)
+            : 0.5 * GanLosses.DiscriminatorLoss(real, fake);
+        if (config.Optimizer.L2D > 0) loss += config.Optimizer.L2D * Regularisers.SquaredNorm(Discriminator!);
+        List<(string, Tensor)> metrics = [("d_loss", loss.detach())];
+        if (IsClassifier) metrics.AddRange([("d_real", real.detach().sigmoid().mean()), ("d_fake", fake.detach().sigmoid().mean())]);
+        return new(loss, metrics);
+    }
+
+    /// <summary>G's loss on the D phase's batch of this step, or on a fresh one when D did not run (pretraining, the pixel baseline).</summary>
+    private PhaseLoss GeneratorLoss(PhaseContext context, bool adversarial)
+    {
+        var pair = last is { } l && l.Step == context.Step ? l : Fresh(context);
+        last = null;
+        var pixel = TranslationLosses.Pixel(pair.Output, pair.Target, pixelLoss);
+        var loss = pixelWeight * pixel;
+        List<(string, Tensor)> metrics = [("pixel", pixel.detach())];
+        if (features is not null)
+        {
+            Tensor targetFeatures;
+            using (no_grad()) targetFeatures = features(pair.Target);
+            var perceptual = TranslationLosses.Perceptual(features(pair.Output), targetFeatures);
+            loss += perceptualWeight * perceptual;
+            metrics.Add(("perceptual", perceptual.detach()));
+        }
+        if (adversarial && adversarialWeight > 0)
+        {
+            var fake = Judge(pair.Input, pair.Output);
+            var adversary = config.Objective.Relativistic
+                ? TranslationLosses.RelativisticGenerator(Judge(pair.Input, pair.Target).detach(), fake)
+                : GanLosses.NonSaturatingGeneratorLoss(fake);
+            loss += adversarialWeight * adversary;
+            metrics.Add(("g_adversarial", adversary.detach()));
+        }
+        if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * Regularisers.SquaredNorm(Generator);
+        metrics.Insert(0, ("g_loss", loss.detach()));
+        return new(loss, metrics);
+    }
+
+    private Pair Fresh(PhaseContext context)
+    {
+        var batch = context.Batches.Next();
+        var inputs = batch.RequireInputs();
+        return new Pair(context.Step, inputs, batch.Images, Translate(inputs, Generator));
+    }
+}
