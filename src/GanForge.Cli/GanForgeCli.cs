@@ -15,6 +15,8 @@ public static class GanForgeCli
             new VersionOption(),
             TrainCommand.Create(),
             SampleCommand.Create(),
+            TranslateCommand.CreateTranslate(),
+            TranslateCommand.CreateUpscale(),
             ExportCommand.Create(),
             ServeCommand.Create(),
             EvalCommand.Create(),

@@ -19,6 +19,8 @@ public static class TranslationData
     {
         if (Degradations.MakesPairs(data.Task)) return TranslationSet.FromTask(DatasetLoader.Load(data.Dataset, split, cache, folder, log), data);
         var root = data.Dataset;
+        if (string.IsNullOrWhiteSpace(root))
+            throw new DataFormatException($"data.dataset is not set: data.task '{data.Task.ToConfigName()}' reads a folder ({(data.Task == DataTask.Unpaired ? "trainA/ and trainB/" : "A/ and B/, or A|B files")}).");
         if (!Directory.Exists(root))
             throw new DataFormatException($"data.task '{data.Task.ToConfigName()}' reads a folder, but '{root}' is not one.");
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));

@@ -133,8 +133,12 @@ public static class ModelZoo
             mode: InterpolationMode.Bicubic, align_corners: false).clamp(-1, 1));
 
     /// <summary>The PatchGAN of pix2pix and CycleGAN reading <paramref name="channels"/> input channels; model.ndf (64), d_layers, d_norm (<paramref name="defaultNorm"/>), spectral_norm.</summary>
-    public static Module<Tensor, Tensor> CreatePatchDiscriminator(ModelConfig config, int channels, Normalization defaultNorm)
+    /// <exception cref="ConfigException">The images are too small for model.d_layers halvings.</exception>
+    public static Module<Tensor, Tensor> CreatePatchDiscriminator(ModelConfig config, int channels, Normalization defaultNorm, ImageShape images)
     {
+        var smallest = PatchDiscriminator.SmallestSide(config.DLayers);
+        if (Math.Min(images.Height, images.Width) < smallest)
+            throw new ConfigException($"model.d_layers {config.DLayers} needs images of at least {smallest} px, but these are {images.Height}×{images.Width}; lower model.d_layers.");
         var d = new PatchDiscriminator(channels, config.Ndf ?? 64, config.DLayers, config.DNorm ?? defaultNorm, config.SpectralNorm);
         WeightInit.Dcgan(d);
         return d;

@@ -48,5 +48,8 @@ public sealed class PatchDiscriminator : Module<Tensor, Tensor>
         return r;
     }
 
+    /// <summary>The smallest input side whose n_layers halvings leave the 3×3 map the two stride-1 convolutions need: 3·2^n_layers.</summary>
+    public static int SmallestSide(int layers) => 3 << layers;
+
     public override Tensor forward(Tensor x) => body.call(x); // (B, 1, h, w) logits, one per patch
 }

@@ -39,8 +39,8 @@ public sealed class CycleGanProgram : ITranslatingProgram
             throw new ConfigException($"objective.name 'cyclegan' maps between images of one size, but data.task '{config.Data.Task.ToConfigName()}' makes {domainA} inputs for {domainB} targets.");
         Generator = ModelZoo.CreateTranslator(config.Model, domainA, domainB);
         InverseGenerator = ModelZoo.CreateTranslator(config.Model, domainB, domainA);
-        Discriminator = ModelZoo.CreatePatchDiscriminator(config.Model, domainB.Channels, Normalization.Instance);
-        InverseDiscriminator = ModelZoo.CreatePatchDiscriminator(config.Model, domainA.Channels, Normalization.Instance);
+        Discriminator = ModelZoo.CreatePatchDiscriminator(config.Model, domainB.Channels, Normalization.Instance, domainB);
+        InverseDiscriminator = ModelZoo.CreatePatchDiscriminator(config.Model, domainA.Channels, Normalization.Instance, domainA);
         poolB = new HistoryPool(config.Objective.PoolSize, [domainB.Channels, domainB.Height, domainB.Width]);
         poolA = new HistoryPool(config.Objective.PoolSize, [domainA.Channels, domainA.Height, domainA.Width]);
         Networks =

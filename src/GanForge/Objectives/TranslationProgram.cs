@@ -70,7 +70,7 @@ public sealed class TranslationProgram : ITranslatingProgram
             var conditionChannels = objective == PairedObjective.Pix2Pix ? input.Channels : 0;
             Discriminator = objective == PairedObjective.Srgan
                 ? ModelZoo.CreateSrganDiscriminator(config.Model, output.Channels)
-                : ModelZoo.CreatePatchDiscriminator(config.Model, conditionChannels + output.Channels, Normalization.Batch);
+                : ModelZoo.CreatePatchDiscriminator(config.Model, conditionChannels + output.Channels, Normalization.Batch, output);
             networks.Add(new("discriminator", "d", NetworkSide.Discriminator, Discriminator));
             if (pretrain > 0) phases.Add(new("generator-pretrain", ["generator"], new PhaseInterval(Until: pretrain), c => GeneratorLoss(c, adversarial: false)));
             phases.Add(new("discriminator", ["discriminator"], new PhaseInterval(From: pretrain), DiscriminatorLoss));

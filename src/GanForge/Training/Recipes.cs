@@ -41,6 +41,24 @@ public static class Recipes
         Output = Base.Output with { SampleEvery = 2500, CheckpointEvery = 10000, LogEvery = 100 },
     };
 
+    /// <summary>
+    /// The translators' shared start: Fashion-MNIST, no moving average (the papers sample the trained G), Adam β1 0.5,
+    /// grids and checkpoints every 1,000 steps. Any image source works in place of the dataset (--data, --task).
+    /// </summary>
+    private static readonly RunConfig Translation = Base with
+    {
+        Data = Base.Data with { Dataset = "fashion-mnist" },
+        Training = Base.Training with { BatchSize = 16, Steps = 4000, GeneratorEmaDecay = 0 },
+        Output = Base.Output with { SampleEvery = 1000, CheckpointEvery = 1000 },
+    };
+
+    private static readonly RunConfig SuperResolution = Translation with
+    {
+        Data = Translation.Data with { Task = DataTask.SuperResolution, Scale = 4 },
+        Model = Translation.Model with { Name = "srresnet", Ngf = 32, Blocks = 8 },
+        Optimizer = Translation.Optimizer with { LrG = 1e-4, LrD = 1e-4, Beta1 = 0.9 },
+    };
+
     public static IReadOnlyList<Recipe> All { get; } =
     [
         new("dcgan", "DCGAN: non-saturating loss, Adam 2e-4 β1 0.5, batch 128, ReLU G, BatchNorm in G and D, no EMA",
@@ -111,6 +129,40 @@ public static class Recipes
         new("ae-mlp", "Fully connected autoencoder: the vae-mlp recipe without the KL term",
             "Hinton & Salakhutdinov 2006; architecture as the vae-mlp recipe",
             MlpAutoencoder with { Objective = MlpAutoencoder.Objective with { Name = "ae" } }),
+        new("pix2pix", "pix2pix: U-Net G, conditional 70×70 PatchGAN (BatchNorm), BCE + 100·L1, Adam 2e-4 β1 0.5, constant then linearly decaying rate; edges → Fashion-MNIST",
+            "Isola et al. 2017, §3 and App. 6.2 (edges2X setting)",
+            Translation with
+            {
+                Data = Translation.Data with { Task = DataTask.Edges },
+                Model = Translation.Model with { Name = "unet", Ngf = 32, Ndf = 32 },
+                Objective = Translation.Objective with { Name = "pix2pix" },
+                Optimizer = Translation.Optimizer with { Schedule = Schedule.ConstantThenLinear },
+            }),
+        new("pix2pix-l1", "the pix2pix recipe's generator trained with 100·L1 alone: its no-adversary baseline",
+            "Isola et al. 2017, Table 1 (L1 row)",
+            Translation with
+            {
+                Data = Translation.Data with { Task = DataTask.Edges },
+                Model = Translation.Model with { Name = "unet", Ngf = 32, Ndf = 32 },
+                Objective = Translation.Objective with { Name = "pixel", PixelLoss = PixelLoss.L1 },
+                Optimizer = Translation.Optimizer with { Schedule = Schedule.ConstantThenLinear },
+            }),
+        new("srresnet", "SRResNet ×4: the SR generator (8 residual blocks, ngf 32) trained on MSE alone, Adam 1e-4 β1 0.9: the PSNR-oriented model",
+            "Ledig et al. 2017, §3.2 (SRResNet-MSE)",
+            SuperResolution with { Objective = SuperResolution.Objective with { Name = "pixel" } }),
+        new("srgan", "SRGAN ×4: the srresnet recipe's G pretrained on MSE for half the run, then MSE + perceptual (feature maps) + 10⁻³·adversarial against SRGAN's D",
+            "Ledig et al. 2017, §2.2 and §3.2 (SRGAN; VGG replaced by the dataset's evaluation network unless --perceptual-network gives VGG19)",
+            SuperResolution with { Objective = SuperResolution.Objective with { Name = "srgan", PretrainSteps = 2000 } }),
+        new("cyclegan", "CycleGAN: ResNet G (6 blocks, ngf 32), instance-norm 70×70 PatchGANs, LSGAN, cycle λ = 10, identity 0.5, 50-image pools, Adam 2e-4 β1 0.5, constant then linear decay, batch 1; give two domains with --data DIR (trainA/, trainB/)",
+            "Zhu et al. 2017, §4 and App. 7",
+            Translation with
+            {
+                Data = Translation.Data with { Dataset = "", Task = DataTask.Unpaired },
+                Model = Translation.Model with { Name = "resnet", Ngf = 32, Ndf = 32, Blocks = 6 },
+                Objective = Translation.Objective with { Name = "cyclegan" },
+                Optimizer = Translation.Optimizer with { Schedule = Schedule.ConstantThenLinear },
+                Training = Translation.Training with { BatchSize = 1 },
+            }),
         new("pacgan-toy", "2-D mode-collapse toys (ring8, grid25): PacGAN2, 256-wide MLPs, z in 2-D, batch 256, Adam 1e-3 decaying linearly to 0",
             "Lin et al. 2018 (PacGAN), §5.1 setting; widths, rate and schedule tuned here (README)",
             Toy),

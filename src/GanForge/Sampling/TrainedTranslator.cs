@@ -1,0 +1,189 @@
+using GanForge.Configuration;
+using GanForge.Data;
+using GanForge.IO;
+using GanForge.Models;
+using GanForge.Runtime;
+using GanForge.Training;
+using SkiaSharp;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GanForge.Sampling;
+
+/// <summary>
+/// An image-to-image generator loaded from a checkpoint, in inference mode: translates (or upscales) image files of any
+/// size, in overlapping tiles whose seams are blended, so memory stays bounded for large photographs. Tiles match the
+/// whole-image result wherever the generator is local (BatchNorm in inference form, no instance statistics).
+/// </summary>
+public sealed class TrainedTranslator : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> generator;
+    private readonly int inputUpscale;
+
+    private TrainedTranslator(CheckpointHeader header, nn.Module<Tensor, Tensor> generator, ImageShape input, ImageShape output, Device device)
+    {
+        Header = header;
+        this.generator = generator;
+        InputShape = input;
+        OutputShape = output;
+        Device = device;
+        inputUpscale = ModelZoo.InputUpscale(header.Config.Model, header.Config.Data);
+    }
+
+    public CheckpointHeader Header { get; }
+    public Device Device { get; }
+
+    /// <summary>The inputs and outputs it was trained on; it takes inputs of any size.</summary>
+    public ImageShape InputShape { get; }
+    public ImageShape OutputShape { get; }
+
+    /// <summary>Output side ÷ input side: data.scale for a super-resolution model, else 1.</summary>
+    public int Scale => OutputShape.Height / InputShape.Height;
+
+    public DataTask Task => Header.Config.Data.Task;
+
+    /// <summary>Loads the translator (its moving average when the checkpoint has one). CycleGAN runs translate either way: b-to-a uses F.</summary>
+    /// <exception cref="CheckpointException">No checkpoint, or not a translator's.</exception>
+    public static TrainedTranslator Load(string checkpointOrRun, string device = "cpu", Direction direction = Direction.AToB)
+    {
+        TorchRuntime.PrepareEnvironment();
+        var path = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
+        var header = Checkpoint.ReadHeader(path);
+        var config = header.Config;
+        if (config.Data.Task == DataTask.None)
+            throw new CheckpointException($"Checkpoint '{path}' holds a noise-to-image generator ({config.Model.Name}); use 'ganforge sample'.");
+        var reverse = direction == Direction.BToA;
+        if (reverse && config.Objective.Name != "cyclegan")
+            throw new UsageException("direction", $"Only a cyclegan run translates both ways; '{path}' was trained {config.Data.Direction.ToConfigName()} with {config.Objective.Name}.");
+        var target = TorchRuntime.ParseDevice(device, nameof(device));
+        var (input, output) = (Degradations.InputShape(config.Data, header.Shape), header.Shape);
+        if (reverse) (input, output) = (output, input);
+        var generator = ModelZoo.CreateTranslator(config.Model, input, output);
+        try
+        {
+            Checkpoint.RestoreSamplingWeights(path, generator, reverse ? "generator_ba" : "generator");
+        }
+        catch
+        {
+            generator.Dispose();
+            throw;
+        }
+        generator.to(target);
+        generator.eval();
+        return new TrainedTranslator(header, generator, input, output, target);
+    }
+
+    /// <summary>Outputs (B, C_out, s·H, s·W) for inputs (B, C_in, H, W) in [−1, 1], the whole batch at once.</summary>
+    public Tensor Translate(Tensor inputs)
+    {
+        using var _ = no_grad();
+        return ModelZoo.Translate(generator, inputs.to(Device), inputUpscale).cpu();
+    }
+
+    /// <summary>
+    /// One image (1, C_in, H, W) translated tile by tile: tiles of <paramref name="tile"/> input pixels overlapping by
+    /// <paramref name="overlap"/> on each side, each output weighted by a ramp that falls towards its edges, and the sum
+    /// divided by the summed weights, so no seam shows. A tile as large as the image is the whole-image result.
+    /// </summary>
+    public Tensor TranslateTiled(Tensor image, int tile, int overlap)
+    {
+        if (tile <= 2 * overlap) throw new UsageException("tile", $"A tile of {tile} pixels cannot overlap its neighbours by {overlap} on each side; use a tile larger than {2 * overlap}.");
+        var (height, width) = ((int)image.shape[2], (int)image.shape[3]);
+        if (height <= tile && width <= tile) return Translate(image);
+        var s = Scale;
+        using var scope = NewDisposeScope();
+        var sum = zeros(1, OutputShape.Channels, height * s, width * s);
+        var weights = zeros(1, 1, height * s, width * s);
+        foreach (var top in Starts(height, tile, overlap))
+        foreach (var left in Starts(width, tile, overlap))
+        {
+            var (h, w) = (Math.Min(tile, height - top), Math.Min(tile, width - left));
+            using var tileScope = NewDisposeScope();
+            var output = Translate(image.narrow(2, top, h).narrow(3, left, w));
+            var ramp = Ramp(h * s, overlap * s).view(1, 1, -1, 1) * Ramp(w * s, overlap * s).view(1, 1, 1, -1);
+            sum.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(output * ramp);
+            weights.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(ramp);
+        }
+        return (sum / weights).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Tile starts covering [0, length) with tiles overlapping by 2·overlap, the last flush with the end.</summary>
+    private static IEnumerable<int> Starts(int length, int tile, int overlap)
+    {
+        if (length <= tile)
+        {
+            yield return 0;
+            yield break;
+        }
+        for (var start = 0; ; start += tile - 2 * overlap)
+        {
+            if (start + tile >= length)
+            {
+                yield return length - tile;
+                yield break;
+            }
+            yield return start;
+        }
+    }
+
+    /// <summary>
+    /// Weights along a tile: next to 0 over the outer half of the <paramref name="margin"/>, where zero padding reaches
+    /// in, then rising linearly to 1 over the inner half. Never exactly 0, so image borders keep their only tile; the
+    /// result is exact when half the overlap covers the generator's reach.
+    /// </summary>
+    private static Tensor Ramp(int length, int margin)
+    {
+        if (margin == 0) return ones(length);
+        var position = arange(length, ScalarType.Float32);
+        var fromEdge = minimum(position + 1, length - position);
+        var half = Math.Max(1, margin / 2);
+        return ((fromEdge - half) / half).clamp(1e-6, 1);
+    }
+
+    /// <summary>
+    /// An image file as the translator's input (1, C_in, H, W): colour to grey for a grey-input model; for an inpainting
+    /// model the mask file (white = hole) fills the hole with mid-grey and becomes the extra channel.
+    /// </summary>
+    /// <exception cref="DataFormatException">Not an image; a grey image for a colour model; a mask of another size.</exception>
+    public Tensor ReadInput(string path, string? maskPath = null)
+    {
+        var colourChannels = Task == DataTask.Inpaint ? InputShape.Channels - 1 : InputShape.Channels;
+        var (image, grey) = ReadImage(path);
+        if (grey && colourChannels == 3)
+            throw new DataFormatException($"Image '{path}' is grey, but this model translates colour images (3 channels); give it a colour image.");
+        var x = colourChannels == 1 ? Degradations.Grey(image) : image;
+        if (Task != DataTask.Inpaint)
+        {
+            if (maskPath is not null) throw new UsageException("mask", "Only an inpainting model (data.task inpaint) takes a mask.");
+            return x;
+        }
+        if (maskPath is null) throw new UsageException("mask", $"'{Header.Config.Model.Name}' fills holes (data.task inpaint): give the holes as a mask image, white where to paint.");
+        var (maskImage, _) = ReadImage(maskPath);
+        if (maskImage.shape[2] != x.shape[2] || maskImage.shape[3] != x.shape[3])
+            throw new DataFormatException($"Mask '{maskPath}' is {maskImage.shape[3]}×{maskImage.shape[2]} but image '{path}' is {x.shape[3]}×{x.shape[2]}; they must match.");
+        var mask = Degradations.Grey(maskImage).gt(0).to_type(ScalarType.Float32);
+        return cat([x * (1 - mask), mask * 2 - 1], 1);
+    }
+
+    /// <summary>A file as (1, 3, H, W) in [−1, 1], and whether every pixel is grey.</summary>
+    private static (Tensor Image, bool Grey) ReadImage(string path)
+    {
+        using var bitmap = ImageFile.Decode(path);
+        var (w, h) = (bitmap.Width, bitmap.Height);
+        var rgba = bitmap.GetPixelSpan();
+        var planes = new byte[3 * w * h];
+        var grey = true;
+        for (var p = 0; p < w * h; p++)
+        {
+            (planes[p], planes[w * h + p], planes[2 * w * h + p]) = (rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]);
+            grey &= rgba[4 * p] == rgba[4 * p + 1] && rgba[4 * p + 1] == rgba[4 * p + 2];
+        }
+        using var bytes = tensor(planes, [1, 3, h, w]);
+        return (bytes.to_type(ScalarType.Float32).mul_(2.0 / 255).sub_(1), grey);
+    }
+
+    /// <summary>Writes one translated image (1, C, H, W) as a PNG, atomically.</summary>
+    public static void WritePng(Tensor image, string path) => ImageGrid.SavePng(image, path, 1, padding: 0);
+
+    public void Dispose() => generator.Dispose();
+}

@@ -1,0 +1,50 @@
+using GanForge.Configuration;
+using GanForge.Sampling;
+using GanForge.Training;
+using static TorchSharp.torch;
+
+namespace GanForge.Tests.Sampling;
+
+public sealed class TrainedTranslatorTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    private string TrainSuperResolution()
+    {
+        var tiny = TestData.TinyConfig(temp.File("runs"), steps: 2);
+        var config = tiny with
+        {
+            Data = tiny.Data with { Task = DataTask.SuperResolution, Scale = 2 },
+            Model = new ModelConfig { Name = "srresnet", Ngf = 4, Blocks = 1 },
+            Objective = new ObjectiveConfig { Name = "pixel" },
+        };
+        using var trainer = Trainer.Start(config, RunData.Load(config));
+        return trainer.Run().Run.Path;
+    }
+
+    [Fact]
+    public void Tiled_upscaling_has_the_whole_images_shape_and_one_tile_is_the_whole_image()
+    {
+        using var translator = TrainedTranslator.Load(TrainSuperResolution());
+        Assert.Equal(2, translator.Scale);
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var image = rand(1, 1, 70, 90) * 2 - 1;
+
+        Assert.Equal([1L, 1, 140, 180], translator.TranslateTiled(image, 56, 24).shape);
+        Assert.True(TensorAssert.Same(translator.Translate(image), translator.TranslateTiled(image, 128, 10)));
+    }
+
+    [Fact]
+    public void Noise_generators_and_wrong_directions_are_refused_by_name()
+    {
+        var run = TrainSuperResolution();
+        Assert.Contains("cyclegan", Assert.Throws<UsageException>(() => TrainedTranslator.Load(run, direction: Direction.BToA)).Message);
+        var config = TestData.TinyConfig(temp.File("noise"), steps: 1);
+        using (var trainer = Trainer.Start(config, RunData.Load(config))) trainer.Run();
+        var noise = Directory.GetDirectories(temp.File("noise")).Single();
+        Assert.Contains("sample", Assert.Throws<CheckpointException>(() => TrainedTranslator.Load(noise)).Message);
+    }
+}
