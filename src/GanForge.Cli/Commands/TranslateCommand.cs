@@ -24,7 +24,7 @@ internal static class TranslateCommand
         var overlap = new Option<int>("--overlap") { Description = "Pixels each tile overlaps its neighbours by, on each side; half of it should cover the generator's reach.", DefaultValueFactory = _ => 48 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var direction = new Option<string>("--direction") { Description = "a-to-b, or b-to-a (cyclegan runs translate both ways).", DefaultValueFactory = _ => "a-to-b" };
-        var mask = new Option<string?>("--mask") { Description = "Inpainting models: a mask image, white where to paint (one file for a single input)." };
+        var mask = new Option<string?>("--mask") { Description = "Inpainting models: a mask image of the input's size, dark where pixels are missing (as for 'inpaint'); one file for a single input." };
         var scale = new Option<int?>("--scale") { Description = "The factor you expect; refused when the model upscales by another." };
         var command = new Command(name, description) { checkpoint, input, output, tile, overlap, device };
         if (upscale) command.Add(scale);

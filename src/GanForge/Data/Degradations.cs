@@ -45,9 +45,9 @@ public static class Degradations
     public static Tensor Downscale(Tensor images, int scale) =>
         interpolate(images, [images.shape[2] / scale, images.shape[3] / scale], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true).clamp(-1, 1);
 
-    /// <summary>Bicubic upscaling by an integer factor: the classic SR baseline.</summary>
-    public static Tensor Upscale(Tensor images, int scale, InterpolationMode mode = InterpolationMode.Bicubic) =>
-        interpolate(images, [images.shape[2] * scale, images.shape[3] * scale], mode: mode, align_corners: mode == InterpolationMode.Nearest ? null : false).clamp(-1, 1);
+    /// <summary>Bicubic upscaling by an integer factor, clamped to the image range: the classic SR baseline and SRCNN's pre-upsampling.</summary>
+    public static Tensor Upscale(Tensor images, int scale) =>
+        interpolate(images, [images.shape[2] * scale, images.shape[3] * scale], mode: InterpolationMode.Bicubic, align_corners: false).clamp(-1, 1);
 
     /// <summary>x + σ·ε with σ on the 0–255 scale (σ·2/255 in model range), ε ~ N(0, I), clamped to the image range as a saved file would be.</summary>
     public static Tensor Noisy(Tensor images, double sigma, torch.Generator random) =>

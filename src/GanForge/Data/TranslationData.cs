@@ -42,14 +42,11 @@ public static class TranslationData
             var (left, right) = LoadAlike(a, b, folder, cache, log);
             return TranslationSet.Paired(name, left, right, data);
         }
-        var splitFolder = split == DataSplit.Train
-            ? Path.Combine(root, "train")
-            : new[] { "test", "val" }.Select(s => Path.Combine(root, s)).FirstOrDefault(Directory.Exists);
-        var files = splitFolder is not null && Directory.Exists(splitFolder) ? splitFolder : null;
-        if (files is null && split == DataSplit.Test) throw new DataFormatException($"Paired folder '{root}' has no test/ or val/ folder for the test split.");
-        var halves = ImageFolder.Load(files ?? root, folder with { SideBySide = true }, cache, log);
-        var (left2, right2) = Split(halves);
-        return TranslationSet.Paired(name, left2, right2, data);
+        // pix2pix's datasets keep their splits in train/, val/ and test/; a plain folder is a training set.
+        var files = (split == DataSplit.Train ? ["train"] : new[] { "test", "val" }).Select(s => Path.Combine(root, s)).FirstOrDefault(Directory.Exists)
+            ?? (split == DataSplit.Train ? root : throw new DataFormatException($"Paired folder '{root}' has no test/ or val/ folder for the test split."));
+        var (sideA, sideB) = Split(ImageFolder.Load(files, folder with { SideBySide = true }, cache, log));
+        return TranslationSet.Paired(name, sideA, sideB, data);
     }
 
     private static TranslationSet LoadUnpaired(string root, string name, DataConfig data, DataSplit split, ImageFolderOptions folder, DataCache? cache, Action<string>? log)

@@ -127,10 +127,11 @@ public static class ModelZoo
     public static int InputUpscale(ModelConfig model, DataConfig data) =>
         data.Task == DataTask.SuperResolution && !RequireTranslator(model.Name).Upscales ? data.Scale : 1;
 
-    /// <summary>Runs a translator on inputs as the data gives them (enlarged first when <see cref="InputUpscale"/> says so).</summary>
-    public static Tensor Translate(Module<Tensor, Tensor> generator, Tensor inputs, int inputUpscale) =>
-        generator.call(inputUpscale == 1 ? inputs : nn.functional.interpolate(inputs, [inputs.shape[2] * inputUpscale, inputs.shape[3] * inputUpscale],
-            mode: InterpolationMode.Bicubic, align_corners: false).clamp(-1, 1));
+    /// <summary>Inputs as the generator reads them: enlarged (bicubic) when <see cref="InputUpscale"/> says so.</summary>
+    public static Tensor PrepareInput(Tensor inputs, int inputUpscale) => inputUpscale == 1 ? inputs : Degradations.Upscale(inputs, inputUpscale);
+
+    /// <summary>Runs a translator on inputs as the data gives them.</summary>
+    public static Tensor Translate(Module<Tensor, Tensor> generator, Tensor inputs, int inputUpscale) => generator.call(PrepareInput(inputs, inputUpscale));
 
     /// <summary>The PatchGAN of pix2pix and CycleGAN reading <paramref name="channels"/> input channels; model.ndf (64), d_layers, d_norm (<paramref name="defaultNorm"/>), spectral_norm.</summary>
     /// <exception cref="ConfigException">The images are too small for model.d_layers halvings.</exception>
@@ -177,7 +178,7 @@ public static class ModelZoo
     }
 
     /// <summary>The normalisation D uses under this config: model.d_norm, or the architecture's own.</summary>
-    public static Normalization DiscriminatorNorm(ModelConfig config) => config.DNorm ?? (IsTranslator(config.Name) ? Normalization.None : Require(config.Name).DefaultNorm);
+    public static Normalization DiscriminatorNorm(ModelConfig config) => config.DNorm ?? Require(config.Name).DefaultNorm;
 
     /// <summary>Builds G and D with DCGAN initialisation, drawing from torch's global generator (seed it first).</summary>
     public static (Module Generator, Module Discriminator) Create(ModelConfig config, ImageShape shape) =>

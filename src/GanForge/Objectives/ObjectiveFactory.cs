@@ -17,6 +17,9 @@ public sealed record ObjectiveEntry(string Name, ObjectiveFamily Family, string 
 {
     /// <summary>The GAN losses of a GAN objective; null for an autoencoder.</summary>
     public Func<ObjectiveConfig, GanObjective>? CreateLosses { get; init; }
+
+    /// <summary>Which paired translator it is (pix2pix, srgan, pixel); null otherwise.</summary>
+    public PairedObjective? Paired { get; init; }
 }
 
 /// <summary>The objective registry: one table that training, validation, help, docs and tests all read.</summary>
@@ -46,7 +49,7 @@ public static class ObjectiveFactory
         new(name, ObjectiveFamily.Gan, description, (run, shape, _) => new GanProgram(run, shape, losses(run.Objective))) { CreateLosses = losses };
 
     private static ObjectiveEntry Paired(string name, string description, PairedObjective objective) =>
-        new(name, ObjectiveFamily.Translation, description, (run, shape, resources) => new TranslationProgram(run, shape, objective, resources));
+        new(name, ObjectiveFamily.Translation, description, (run, shape, resources) => new TranslationProgram(run, shape, objective, resources)) { Paired = objective };
 
     public static ObjectiveEntry Require(string name) =>
         Entries.FirstOrDefault(e => e.Name == name)
@@ -64,7 +67,7 @@ public static class ObjectiveFactory
     public static bool IsClassifier(ObjectiveConfig config) => Require(config.Name).Family switch
     {
         ObjectiveFamily.Gan => Create(config).IsClassifier,
-        ObjectiveFamily.Translation => config.Name is "pix2pix" or "srgan" && !config.Relativistic,
+        ObjectiveFamily.Translation => Require(config.Name).Paired is PairedObjective.Pix2Pix or PairedObjective.Srgan && !config.Relativistic,
         _ => false,
     };
 
@@ -76,7 +79,7 @@ public static class ObjectiveFactory
 
     /// <summary>Whether the run's program needs <see cref="ProgramResources.Features"/> (a perceptual loss).</summary>
     public static bool NeedsFeatures(RunConfig run) =>
-        run.Objective.Name is "pix2pix" or "srgan" or "pixel" && (run.Objective.PerceptualWeight ?? (run.Objective.Name == "srgan" ? 1 : 0)) > 0;
+        Require(run.Objective.Name).Paired is { } paired && TranslationWeights.For(run, paired).Perceptual > 0;
 
     /// <summary>Checks the objective's settings and their combination with the model, naming the offending key.</summary>
     public static void Validate(RunConfig run)
@@ -113,13 +116,14 @@ public static class ObjectiveFactory
         ModelZoo.RequireTranslator(run.Model.Name);
         if (run.Data.Task == DataTask.None)
             throw new ConfigException($"objective.name '{name}' translates images: set data.task (paired, unpaired, super-resolution, denoise, colorize, edges or inpaint).");
-        if (name != "cyclegan" && run.Data.Task == DataTask.Unpaired)
+        var paired = Require(name).Paired;
+        if (paired is not null && run.Data.Task == DataTask.Unpaired)
             throw new ConfigException($"objective.name '{name}' learns from aligned pairs; unpaired data (data.task unpaired) needs 'cyclegan'.");
-        if (name == "cyclegan" && run.Data.Task == DataTask.SuperResolution)
+        if (paired is null && run.Data.Task == DataTask.SuperResolution)
             throw new ConfigException("objective.name 'cyclegan' maps between images of one size; super-resolution needs pix2pix, srgan or pixel.");
-        if (name == "cyclegan" && run.Objective.Relativistic)
+        if (paired is null && run.Objective.Relativistic)
             throw new ConfigException("objective.relativistic applies to pix2pix and srgan; cyclegan's adversarial terms are least squares.");
-        if (name == "pixel" && (run.Objective.AdversarialWeight is not null || run.Objective.Relativistic || run.Objective.PretrainSteps > 0))
+        if (paired == PairedObjective.Pixel && (run.Objective.AdversarialWeight is not null || run.Objective.Relativistic || run.Objective.PretrainSteps > 0))
             throw new ConfigException("objective.adversarial_weight, relativistic and pretrain_steps need an adversary; 'pixel' trains without one.");
         if (ConfigSchema.FirstChanged(run, SettingScope.Gan, except: "model.spectral_norm") is { } gan)
             throw new ConfigException($"{gan.Key} is a noise-to-image GAN setting; objective '{name}' translates images and needs it left at its default.");

@@ -19,6 +19,22 @@ public enum PairedObjective
     Pixel,
 }
 
+/// <summary>The loss terms of a paired translator, the objective's defaults filled in where the config leaves them null.</summary>
+public sealed record TranslationWeights(PixelLoss PixelLoss, double Pixel, double Adversarial, double Perceptual)
+{
+    /// <summary>pix2pix: L1 × 100 + adversarial; srgan: MSE + perceptual + 10⁻³·adversarial; pixel: MSE on super-resolution, else L1, alone.</summary>
+    public static TranslationWeights For(RunConfig config, PairedObjective objective)
+    {
+        var o = config.Objective;
+        var mse = objective == PairedObjective.Srgan || (objective == PairedObjective.Pixel && config.Data.Task == DataTask.SuperResolution);
+        return new(
+            o.PixelLoss ?? (mse ? PixelLoss.Mse : PixelLoss.L1),
+            o.PixelWeight ?? (objective == PairedObjective.Pix2Pix ? 100 : 1),
+            objective == PairedObjective.Pixel ? 0 : o.AdversarialWeight ?? (objective == PairedObjective.Srgan ? 1e-3 : 1),
+            o.PerceptualWeight ?? (objective == PairedObjective.Srgan ? 1 : 0));
+    }
+}
+
 /// <summary>
 /// The paired image-to-image objectives as phases over <c>generator</c> and (pix2pix, srgan) <c>discriminator</c>:
 /// <list type="bullet">
@@ -36,13 +52,10 @@ public sealed class TranslationProgram : ITranslatingProgram
     private readonly ImageShape output;
     private readonly int inputUpscale;
     private readonly Func<Tensor, Tensor>? features;
-    private readonly PixelLoss pixelLoss;
-    private readonly double pixelWeight;
-    private readonly double adversarialWeight;
-    private readonly double perceptualWeight;
+    private readonly TranslationWeights weights;
     private Pair? last;
 
-    /// <summary>What the D phase leaves for the G phase of the same step: the batch and G's outputs, with their graph.</summary>
+    /// <summary>What the D phase leaves for the G phase of the same step: G's (enlarged) input, the target and G's output, with its graph.</summary>
     private sealed record Pair(long Step, Tensor Input, Tensor Target, Tensor Output);
 
     public TranslationProgram(RunConfig config, ImageShape shape, PairedObjective objective, ProgramResources resources)
@@ -52,18 +65,14 @@ public sealed class TranslationProgram : ITranslatingProgram
         output = shape;
         input = Degradations.InputShape(config.Data, shape);
         inputUpscale = ModelZoo.InputUpscale(config.Model, config.Data);
-        var o = config.Objective;
-        pixelLoss = o.PixelLoss ?? (objective == PairedObjective.Srgan || (objective == PairedObjective.Pixel && config.Data.Task == DataTask.SuperResolution) ? PixelLoss.Mse : PixelLoss.L1);
-        pixelWeight = o.PixelWeight ?? (objective == PairedObjective.Pix2Pix ? 100 : 1);
-        adversarialWeight = objective == PairedObjective.Pixel ? 0 : o.AdversarialWeight ?? (objective == PairedObjective.Srgan ? 1e-3 : 1);
-        perceptualWeight = o.PerceptualWeight ?? (objective == PairedObjective.Srgan ? 1 : 0);
-        features = perceptualWeight > 0
+        weights = TranslationWeights.For(config, objective);
+        features = weights.Perceptual > 0
             ? resources.Features ?? throw new ArgumentException("A perceptual loss needs a feature network.", nameof(resources))
             : null;
 
         Generator = ModelZoo.CreateTranslator(config.Model, input, output);
         List<Network> networks = [new("generator", "g", NetworkSide.Generator, Generator, Averaged: true)];
-        var pretrain = o.PretrainSteps;
+        var pretrain = config.Objective.PretrainSteps;
         List<Phase> phases = [];
         if (objective != PairedObjective.Pixel)
         {
@@ -86,7 +95,7 @@ public sealed class TranslationProgram : ITranslatingProgram
     public nn.Module<Tensor, Tensor>? Discriminator { get; }
     public IReadOnlyList<Network> Networks { get; }
     public IReadOnlyList<Phase> Phases { get; }
-    public bool IsClassifier => !config.Objective.Relativistic;
+    public bool IsClassifier => Objective != PairedObjective.Pixel && !config.Objective.Relativistic;
 
     public nn.Module CreateCopy(string name) => name == "generator"
         ? ModelZoo.CreateTranslator(config.Model, input, output)
@@ -94,22 +103,15 @@ public sealed class TranslationProgram : ITranslatingProgram
 
     public Tensor Translate(Tensor inputs, nn.Module generator) => ModelZoo.Translate((nn.Module<Tensor, Tensor>)generator, inputs, inputUpscale);
 
-    /// <summary>What D reads: the output alone (SRGAN), or the (enlarged) input beside it (pix2pix's conditional D).</summary>
-    private Tensor Judge(Tensor inputs, Tensor images)
-    {
-        if (Objective != PairedObjective.Pix2Pix) return Discriminator!.call(images);
-        var condition = inputUpscale == 1 ? inputs : nn.functional.interpolate(inputs, [images.shape[2], images.shape[3]], mode: InterpolationMode.Bicubic, align_corners: false);
-        return Discriminator!.call(cat([condition, images], 1));
-    }
+    /// <summary>What D reads: the output alone (SRGAN), or beside it the input G read (pix2pix's conditional D).</summary>
+    private Tensor Judge(Tensor condition, Tensor images) =>
+        Discriminator!.call(Objective == PairedObjective.Pix2Pix ? cat([condition, images], 1) : images);
 
     private PhaseLoss DiscriminatorLoss(PhaseContext context)
     {
-        var batch = context.Batches.Next();
-        var (inputs, targets) = (batch.RequireInputs(), batch.Images);
-        var outputs = Translate(inputs, Generator);
-        last = new Pair(context.Step, inputs, targets, outputs);
-        var real = Judge(inputs, targets);
-        var fake = Judge(inputs, outputs.detach());
+        var pair = last = Fresh(context);
+        var real = Judge(pair.Input, pair.Target);
+        var fake = Judge(pair.Input, pair.Output.detach());
         var loss = config.Objective.Relativistic
             ? TranslationLosses.RelativisticDiscriminator(real, fake)
             : 0.5 * GanLosses.DiscriminatorLoss(real, fake);
@@ -124,24 +126,24 @@ public sealed class TranslationProgram : ITranslatingProgram
     {
         var pair = last is { } l && l.Step == context.Step ? l : Fresh(context);
         last = null;
-        var pixel = TranslationLosses.Pixel(pair.Output, pair.Target, pixelLoss);
-        var loss = pixelWeight * pixel;
+        var pixel = TranslationLosses.Pixel(pair.Output, pair.Target, weights.PixelLoss);
+        var loss = weights.Pixel * pixel;
         List<(string, Tensor)> metrics = [("pixel", pixel.detach())];
         if (features is not null)
         {
             Tensor targetFeatures;
             using (no_grad()) targetFeatures = features(pair.Target);
             var perceptual = TranslationLosses.Perceptual(features(pair.Output), targetFeatures);
-            loss += perceptualWeight * perceptual;
+            loss += weights.Perceptual * perceptual;
             metrics.Add(("perceptual", perceptual.detach()));
         }
-        if (adversarial && adversarialWeight > 0)
+        if (adversarial && weights.Adversarial > 0)
         {
             var fake = Judge(pair.Input, pair.Output);
             var adversary = config.Objective.Relativistic
                 ? TranslationLosses.RelativisticGenerator(Judge(pair.Input, pair.Target).detach(), fake)
                 : GanLosses.NonSaturatingGeneratorLoss(fake);
-            loss += adversarialWeight * adversary;
+            loss += weights.Adversarial * adversary;
             metrics.Add(("g_adversarial", adversary.detach()));
         }
         if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * Regularisers.SquaredNorm(Generator);
@@ -152,7 +154,7 @@ public sealed class TranslationProgram : ITranslatingProgram
     private Pair Fresh(PhaseContext context)
     {
         var batch = context.Batches.Next();
-        var inputs = batch.RequireInputs();
-        return new Pair(context.Step, inputs, batch.Images, Translate(inputs, Generator));
+        var input = ModelZoo.PrepareInput(batch.RequireInputs(), inputUpscale);
+        return new Pair(context.Step, input, batch.Images, Generator.call(input));
     }
 }

@@ -1,10 +1,10 @@
 using GanForge.Configuration;
 using GanForge.Data;
+using GanForge.Evaluation;
 using GanForge.IO;
 using GanForge.Models;
 using GanForge.Runtime;
 using GanForge.Training;
-using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -142,14 +142,14 @@ public sealed class TrainedTranslator : IDisposable
 
     /// <summary>
     /// An image file as the translator's input (1, C_in, H, W): colour to grey for a grey-input model; for an inpainting
-    /// model the mask file (white = hole) fills the hole with mid-grey and becomes the extra channel.
+    /// model the mask file (dark = missing, as for 'inpaint') fills the holes with mid-grey and becomes the extra channel.
     /// </summary>
     /// <exception cref="DataFormatException">Not an image; a grey image for a colour model; a mask of another size.</exception>
     public Tensor ReadInput(string path, string? maskPath = null)
     {
         var colourChannels = Task == DataTask.Inpaint ? InputShape.Channels - 1 : InputShape.Channels;
-        var (image, grey) = ReadImage(path);
-        if (grey && colourChannels == 3)
+        var image = SampleFile.ReadImage(path);
+        if (image.shape[1] == 1 && colourChannels == 3)
             throw new DataFormatException($"Image '{path}' is grey, but this model translates colour images (3 channels); give it a colour image.");
         var x = colourChannels == 1 ? Degradations.Grey(image) : image;
         if (Task != DataTask.Inpaint)
@@ -157,29 +157,12 @@ public sealed class TrainedTranslator : IDisposable
             if (maskPath is not null) throw new UsageException("mask", "Only an inpainting model (data.task inpaint) takes a mask.");
             return x;
         }
-        if (maskPath is null) throw new UsageException("mask", $"'{Header.Config.Model.Name}' fills holes (data.task inpaint): give the holes as a mask image, white where to paint.");
-        var (maskImage, _) = ReadImage(maskPath);
+        if (maskPath is null) throw new UsageException("mask", $"'{Header.Config.Model.Name}' fills holes (data.task inpaint): give them as a mask image, dark where pixels are missing.");
+        var maskImage = SampleFile.ReadImage(maskPath);
         if (maskImage.shape[2] != x.shape[2] || maskImage.shape[3] != x.shape[3])
             throw new DataFormatException($"Mask '{maskPath}' is {maskImage.shape[3]}×{maskImage.shape[2]} but image '{path}' is {x.shape[3]}×{x.shape[2]}; they must match.");
-        var mask = Degradations.Grey(maskImage).gt(0).to_type(ScalarType.Float32);
-        return cat([x * (1 - mask), mask * 2 - 1], 1);
-    }
-
-    /// <summary>A file as (1, 3, H, W) in [−1, 1], and whether every pixel is grey.</summary>
-    private static (Tensor Image, bool Grey) ReadImage(string path)
-    {
-        using var bitmap = ImageFile.Decode(path);
-        var (w, h) = (bitmap.Width, bitmap.Height);
-        var rgba = bitmap.GetPixelSpan();
-        var planes = new byte[3 * w * h];
-        var grey = true;
-        for (var p = 0; p < w * h; p++)
-        {
-            (planes[p], planes[w * h + p], planes[2 * w * h + p]) = (rgba[4 * p], rgba[4 * p + 1], rgba[4 * p + 2]);
-            grey &= rgba[4 * p] == rgba[4 * p + 1] && rgba[4 * p + 1] == rgba[4 * p + 2];
-        }
-        using var bytes = tensor(planes, [1, 3, h, w]);
-        return (bytes.to_type(ScalarType.Float32).mul_(2.0 / 255).sub_(1), grey);
+        var hole = Degradations.Grey(maskImage).lt(0).to_type(ScalarType.Float32);
+        return cat([x * (1 - hole), hole * 2 - 1], 1);
     }
 
     /// <summary>Writes one translated image (1, C, H, W) as a PNG, atomically.</summary>
