@@ -53,7 +53,7 @@ internal static class TranslateCommand
 
             using var translator = TrainedTranslator.Load(parse.GetValue(checkpoint)!, parse.GetValue(device)!, way);
             if (upscale && translator.Task != DataTask.SuperResolution)
-                throw new CliUsageException($"--checkpoint holds a {translator.Task.ToConfigName()} model, not super-resolution; use 'ganforge translate'.");
+                throw new CliUsageException($"--checkpoint holds a model for data.task {translator.Task.ToConfigName()}, not super-resolution; use 'ganforge translate'.");
             if (upscale && parse.GetValue(scale) is { } expected && expected != translator.Scale)
                 throw new CliUsageException($"--scale is {expected} but the model upscales by ×{translator.Scale}.");
             var outFolder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;

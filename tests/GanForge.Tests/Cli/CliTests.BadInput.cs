@@ -50,7 +50,23 @@ public sealed partial class CliTests
         ["serve on the network without a key"] = new(_ => { }, ["serve", "-c", "{fixture}", "--host", "0.0.0.0"], "give --api-key"),
         ["serve port out of range"] = new(_ => { }, ["serve", "-c", "{fixture}", "--port", "70000"], "--port is 70000"),
         ["dashboard port out of range"] = new(_ => { }, ["dashboard", "--runs", "{dir}", "--port", "70000"], "--port is 70000"),
+        ["translate with a missing checkpoint"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8), ["translate", "-c", "{dir}/none.ckpt", "-i", "{dir}/in.png", "-o", "{dir}/out"], "none.ckpt"),
+        ["upscale of a missing input"] = new(_ => { }, ["upscale", "-c", "{fixture}", "-i", "{dir}/none.png", "-o", "{dir}/out"], "--input '"),
+        ["upscale with a noise generator"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8), ["upscale", "-c", "{fixture}", "-i", "{dir}/in.png", "-o", "{dir}/out"], "use 'ganforge sample'"),
+        ["upscale with too small a tile"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8), ["upscale", "-c", "{fixture}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--tile", "4"], "--tile is 4"),
+        ["translate in an unknown direction"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8),
+            ["translate", "-c", "{fixture}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--direction", "sideways"], "--direction is 'sideways'"),
+        ["paired folders whose names differ"] = new(d => PairsWithDifferentNames($"{d}/pairs"),
+            ["train", "--data", "{dir}/pairs", "--task", "paired", "--model", "unet", "--objective", "pix2pix", "--runs", "{dir}/runs"], "A/one.* has no partner"),
     };
+
+    private static void PairsWithDifferentNames(string folder)
+    {
+        Directory.CreateDirectory($"{folder}/A");
+        Directory.CreateDirectory($"{folder}/B");
+        TestData.WritePngDeclaring($"{folder}/A/one.png", 8, 8);
+        TestData.WritePngDeclaring($"{folder}/B/two.png", 8, 8);
+    }
 
     public static TheoryData<string> BadInputNames() => [.. BadInputs.Keys];
 
