@@ -100,7 +100,8 @@ public sealed class TrainedTranslator : IDisposable
             var (h, w) = (Math.Min(tile, height - top), Math.Min(tile, width - left));
             using var tileScope = NewDisposeScope();
             var output = Translate(image.narrow(2, top, h).narrow(3, left, w));
-            var ramp = Ramp(h * s, overlap * s).view(1, 1, -1, 1) * Ramp(w * s, overlap * s).view(1, 1, 1, -1);
+            var ramp = Ramp(h * s, overlap * s, top > 0, top + h < height).view(1, 1, -1, 1)
+                     * Ramp(w * s, overlap * s, left > 0, left + w < width).view(1, 1, 1, -1);
             sum.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(output * ramp);
             weights.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(ramp);
         }
@@ -127,17 +128,20 @@ public sealed class TrainedTranslator : IDisposable
     }
 
     /// <summary>
-    /// Weights along a tile: next to 0 over the outer half of the <paramref name="margin"/>, where zero padding reaches
-    /// in, then rising linearly to 1 over the inner half. Never exactly 0, so image borders keep their only tile; the
-    /// result is exact when half the overlap covers the generator's reach.
+    /// Weights along a tile: next to 0 over the outer half of the <paramref name="margin"/> at each edge that lies inside
+    /// the image (where the tile's zero padding reaches in), then rising linearly to 1 over the inner half; flat at an
+    /// edge on the image's border, where the tile sees what the whole image sees. Never exactly 0, so the sum of weights
+    /// can be divided by; the result is exact when half the overlap covers the generator's reach.
     /// </summary>
-    private static Tensor Ramp(int length, int margin)
+    private static Tensor Ramp(int length, int margin, bool fallsAtStart, bool fallsAtEnd)
     {
-        if (margin == 0) return ones(length);
         var position = arange(length, ScalarType.Float32);
-        var fromEdge = minimum(position + 1, length - position);
         var half = Math.Max(1, margin / 2);
-        return ((fromEdge - half) / half).clamp(1e-6, 1);
+        var ramp = ones(length);
+        if (margin == 0) return ramp;
+        if (fallsAtStart) ramp = minimum(ramp, (position + 1 - half) / half);
+        if (fallsAtEnd) ramp = minimum(ramp, (length - position - half) / half);
+        return ramp.clamp(1e-6, 1);
     }
 
     /// <summary>
