@@ -144,6 +144,20 @@ internal static class TestData
         Training = new TrainingConfig { BatchSize = 8, Steps = steps, Threads = 1, Seed = 7 },
         Output = new OutputConfig { RunsDir = runsDir, SampleEvery = 1000, CheckpointEvery = 1000, LogEvery = 1, GridSize = 2 },
     };
+
+    /// <summary>Trains a 1-block SRResNet ×2 on embedded MNIST for two steps; returns its run directory.</summary>
+    public static string TrainTinySuperResolution(string runsDir, PixelLoss loss = PixelLoss.Mse)
+    {
+        var tiny = TinyConfig(runsDir, steps: 2);
+        var config = tiny with
+        {
+            Data = tiny.Data with { Task = DataTask.SuperResolution, Scale = 2 },
+            Model = new ModelConfig { Name = "srresnet", Ngf = 4, Blocks = 1 },
+            Objective = new ObjectiveConfig { Name = "pixel", PixelLoss = loss },
+        };
+        using var trainer = Trainer.Start(config, RunData.Load(config));
+        return trainer.Run().Run.Path;
+    }
 }
 
 internal static class TensorAssert

@@ -23,7 +23,7 @@ internal static class EvalCommand
         {
             Description = "Samples to evaluate instead: .npy (floats in [-1, 1] or uint8; NAME.labels.npy beside it gives a conditional model's labels), an IDX file, or a folder of PNG images. Repeatable.",
         };
-        var data = new Option<string?>("--data") { Description = "Dataset to compare with (default: the checkpoints' training data; required with --samples alone)." };
+        var data = new Option<string?>("--data") { Description = "Dataset to compare with (default: the checkpoints' training data; required with --samples alone). For translators: held-out images of the run's kind, used whole when they have no test split." };
         var count = new Option<int?>("--count", "-n") { Description = "Samples to generate (and real images per reference set); default 10,000, 26,000 for Stacked MNIST." };
         var seed = new Option<long>("--seed") { Description = "Seed of the latents, the KID subsets and the baselines.", DefaultValueFactory = _ => 0 };
         var json = new Option<string?>("--json") { Description = "Also write the report as JSON to this file (an array of reports when several sources are compared)." };
@@ -32,7 +32,8 @@ internal static class EvalCommand
         var kidSubsetSize = new Option<int>("--kid-subset-size") { Description = "Size of each KID subset.", DefaultValueFactory = _ => 1000 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads; 0 = one per core.", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
-            "Measure generators against the real test split: FD, KID, IS, precision/recall, density/coverage and class statistics in the dataset's evaluation network, side by side and beside a real-data and a noise baseline.")
+            "Measure generators against the real test split: FD, KID, IS, precision/recall, density/coverage and class statistics in the dataset's evaluation network, side by side and beside a real-data and a noise baseline. "
+            + "For image-to-image runs: PSNR/SSIM (RGB and luma), FD and label accuracy of the translated test inputs against their targets, beside the task's baselines (bicubic and nearest for SR, the input itself) and real targets; CycleGAN adds the cycle PSNR.")
         {
             checkpoints, samples, data, count, seed, json, noBaselines, kidSubsets, kidSubsetSize, threads,
         };
@@ -43,6 +44,14 @@ internal static class EvalCommand
             if (checkpointPaths.Length + samplePaths.Length == 0) throw new CliUsageException("Give at least one --checkpoint or --samples.");
             TorchRuntime.PrepareEnvironment();
             TorchRuntime.SetThreads(parse.GetValue(threads));
+            var translating = checkpointPaths.Select(IsTranslator).ToList();
+            if (translating.Any(t => t))
+            {
+                if (translating.Any(t => !t) || samplePaths.Length > 0)
+                    throw new CliUsageException("Image-to-image checkpoints are evaluated on their own: give only translators' --checkpoint (no noise generators, no --samples).");
+                var translationOptions = new EvaluationOptions { Count = parse.GetValue(count) ?? 10_000, Seed = parse.GetValue(seed) }.Validated();
+                return EvaluateTranslators(checkpointPaths, parse.GetValue(data), translationOptions, !parse.GetValue(noBaselines), parse.GetValue(json));
+            }
             var generators = new List<TrainedGenerator>();
             try
             {
@@ -85,6 +94,68 @@ internal static class EvalCommand
             }
         }));
         return command;
+    }
+
+    private static bool IsTranslator(string checkpointOrRun) =>
+        Checkpoint.ReadHeader(TrainedGenerator.ResolveCheckpoint(checkpointOrRun)).Config.Data.Task != DataTask.None;
+
+    private static int EvaluateTranslators(string[] paths, string? data, EvaluationOptions options, bool baselines, string? jsonPath)
+    {
+        var translators = new List<(string Label, TrainedTranslator Forward, TrainedTranslator? Backward)>();
+        try
+        {
+            foreach (var path in paths)
+            {
+                var forward = TrainedTranslator.Load(path);
+                translators.Add((Label(path), forward, null));
+                if (forward.Header.Config.Objective.Name == "cyclegan")
+                    translators[^1] = translators[^1] with { Backward = TrainedTranslator.Load(path, direction: Direction.BToA) };
+            }
+            var report = TranslatorEvaluation.Evaluate(translators, data, options, baselines, log: line => Console.Error.WriteLine(line));
+            PrintTranslation(report);
+            if (jsonPath is not null)
+            {
+                AtomicFile.WriteAllText(jsonPath, report.ToJson() + "\n");
+                Console.WriteLine($"Report: {jsonPath}");
+            }
+            return 0;
+        }
+        finally
+        {
+            foreach (var (_, forward, backward) in translators)
+            {
+                forward.Dispose();
+                backward?.Dispose();
+            }
+        }
+    }
+
+    private static void PrintTranslation(TranslationReport report)
+    {
+        Console.WriteLine($"Task:      {report.Task} on {report.Dataset}, {report.Count} inputs from the {report.Test}");
+        Console.WriteLine($"PSNR/SSIM: {report.Region}");
+        Console.WriteLine(report.Embedding is null ? $"FD:        not reported (fewer than {TranslatorEvaluation.FdMinimum} test images)" : $"Embedding: {report.Embedding}");
+        var methods = report.Methods;
+        var columns = new List<(string Title, Func<TranslationScores, string?> Value)>
+        {
+            ("PSNR ↑", s => s.Psnr is { } v ? $"{v:F2}" : null),
+            ("SSIM ↑", s => s.Ssim is { } v ? $"{v:F4}" : null),
+            ("PSNR-Y ↑", s => s.PsnrY is { } v ? $"{v:F2}" : null),
+            ("SSIM-Y ↑", s => s.SsimY is { } v ? $"{v:F4}" : null),
+            ("cycle PSNR ↑", s => s.CyclePsnr is { } v ? $"{v:F2}" : null),
+            ("FD ↓", s => s.Distribution is { } d ? $"{d.Fd:F2}" : null),
+            ("KID ×10³ ↓", s => s.Distribution is { } d ? $"{1e3 * d.KidMean:F2}" : null),
+            ("precision ↑", s => s.Distribution is { } d ? $"{d.Precision:F3}" : null),
+            ("recall ↑", s => s.Distribution is { } d ? $"{d.Recall:F3}" : null),
+            ("label accuracy ↑", s => s.Distribution?.Classes?.LabelAccuracy is { } a ? $"{a:P2}" : null),
+        };
+        columns = [.. columns.Where(c => methods.Any(m => c.Value(m) is not null))];
+        // A Markdown table: it reads in a terminal of any width and pastes into a README.
+        Console.WriteLine($"| method | {string.Join(" | ", columns.Select(c => c.Title))} |");
+        Console.WriteLine($"|---|{string.Concat(columns.Select(_ => "---:|"))}");
+        foreach (var m in methods) Console.WriteLine($"| {m.Method} | {string.Join(" | ", columns.Select(c => c.Value(m) ?? ""))} |");
+        foreach (var m in methods) Console.WriteLine($"  {m.Method}: {m.Kind}");
+        Console.WriteLine($"Evaluated in {report.Seconds:F1} s.");
     }
 
     /// <summary>The dataset every checkpoint was trained on, or null without checkpoints.</summary>

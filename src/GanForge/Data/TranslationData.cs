@@ -32,6 +32,18 @@ public static class TranslationData
         };
     }
 
+    /// <summary>The test split, or null when the data has none (A/ and B/ folders, a pix2pix folder without test/ or val/, no testA/ and testB/, an image folder).</summary>
+    public static TranslationSet? TryLoadTest(DataConfig data, ImageFolderOptions folder, DataCache? cache = null, Action<string>? log = null)
+    {
+        if (Degradations.MakesPairs(data.Task))
+            return DatasetLoader.TryLoadTest(data.Dataset, cache) is { } images ? TranslationSet.FromTask(images, data) : null;
+        var root = data.Dataset;
+        var exists = data.Task == DataTask.Unpaired
+            ? Directory.Exists(Path.Combine(root, "testA")) && Directory.Exists(Path.Combine(root, "testB"))
+            : !Directory.Exists(Path.Combine(root, "A")) && (Directory.Exists(Path.Combine(root, "test")) || Directory.Exists(Path.Combine(root, "val")));
+        return exists ? Load(data, DataSplit.Test, folder, cache, log) : null;
+    }
+
     private static TranslationSet LoadPaired(string root, string name, DataConfig data, DataSplit split, ImageFolderOptions folder, DataCache? cache, Action<string>? log)
     {
         var (a, b) = (Path.Combine(root, "A"), Path.Combine(root, "B"));

@@ -8,6 +8,19 @@ namespace GanForge.Evaluation;
 /// </summary>
 public static class ImageSimilarity
 {
+    /// <summary>
+    /// The luma the super-resolution literature scores on (MATLAB's rgb2ycbcr, ITU-R BT.601 studio range):
+    /// Y = (16 + 65.481 R + 128.553 G + 24.966 B) / 255 for R, G, B in [0, 1], returned in [-1, 1] as (B, 1, H, W).
+    /// </summary>
+    public static Tensor Luma(Tensor images)
+    {
+        if (images.shape[1] != 3) throw new ArgumentException($"Luma needs RGB images; these have {images.shape[1]} channel(s).", nameof(images));
+        using var scope = NewDisposeScope();
+        using var weights = tensor(new[] { 65.481f, 128.553f, 24.966f }, device: images.device).view(1, 3, 1, 1);
+        var y = ((images + 1) / 2 * weights).sum(1, keepdim: true).add(16).div(255);
+        return (y * 2 - 1).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Mean over images of 10·log₁₀(1 / MSE) over the region's pixels (all channels); region (1 or B, 1, H, W) is 1 inside.</summary>
     public static double Psnr(Tensor reconstructed, Tensor original, Tensor region)
     {

@@ -11,18 +11,7 @@ public sealed class TrainedTranslatorTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string TrainSuperResolution()
-    {
-        var tiny = TestData.TinyConfig(temp.File("runs"), steps: 2);
-        var config = tiny with
-        {
-            Data = tiny.Data with { Task = DataTask.SuperResolution, Scale = 2 },
-            Model = new ModelConfig { Name = "srresnet", Ngf = 4, Blocks = 1 },
-            Objective = new ObjectiveConfig { Name = "pixel" },
-        };
-        using var trainer = Trainer.Start(config, RunData.Load(config));
-        return trainer.Run().Run.Path;
-    }
+    private string TrainSuperResolution() => TestData.TrainTinySuperResolution(temp.File("runs"));
 
     [Fact]
     public void Tiled_upscaling_equals_the_whole_image_when_half_the_overlap_covers_the_reach()
