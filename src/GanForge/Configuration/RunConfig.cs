@@ -83,7 +83,7 @@ public sealed record DataConfig
     /// <summary>The MNIST split that ships inside the library.</summary>
     public const string EmbeddedDataset = "mnist-embedded";
 
-    [Setting("Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), stacked-mnist(-embedded), ring8, grid25, a folder of images (sub-folders = classes), of IDX files or of CIFAR-10 .bin batches, or one IDX or .bin file.", Flag = "data")]
+    [Setting("Dataset: mnist-embedded, mnist, fashion-mnist (after 'data import'), stacked-mnist(-embedded), colour-mnist(-embedded), ring8, grid25, a folder of images (sub-folders = classes), of IDX files or of CIFAR-10 .bin batches, or one IDX or .bin file.", Flag = "data")]
     public string Dataset { get; init; } = EmbeddedDataset;
 
     [Setting("Use only the first N training images (default: all).", Range = "(0, inf)")]
@@ -112,6 +112,9 @@ public sealed record DataConfig
 
     [Setting("σ of the denoise task's Gaussian noise, on the 0–255 pixel scale (25 is the denoising literature's usual).", Range = "(0, 255]", Scope = SettingScope.Translation)]
     public double NoiseSigma { get; init; } = 25;
+
+    [Setting("Domain B of unpaired data as a second dataset (data.dataset is then domain A), e.g. mnist and colour-mnist, instead of one folder with trainA/ and trainB/.", Flag = "data-b", Scope = SettingScope.Translation)]
+    public string? DatasetB { get; init; }
 
     [Setting("Which side of paired or unpaired data is the input: a-to-b or b-to-a.", Scope = SettingScope.Translation)]
     public Direction Direction { get; init; } = Direction.AToB;

@@ -24,6 +24,7 @@ public static class DatasetLoader
         if (string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase))
             return EmbeddedMnist.Load(split);
         if (StackedMnist.IsStacked(reference)) return StackedMnist.Load(reference, split, cache);
+        if (ColourMnist.IsColour(reference)) return ColourMnist.Load(reference, split, cache);
 
         if (DatasetCatalog.Find(reference) is { } known)
         {
@@ -50,14 +51,14 @@ public static class DatasetLoader
         if (File.Exists(reference))
             return reference.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? CifarFile.Read(Path.GetFileNameWithoutExtension(reference), [reference]) : LoadImageFile(reference);
         throw new DataFormatException(
-            $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}, {StackedMnist.Name}, {StackedMnist.EmbeddedName}) nor an existing folder or IDX file.");
+            $"Dataset '{reference}' is neither a known name ({DatasetCatalog.Embedded}, {string.Join(", ", DatasetCatalog.Importable.Select(d => d.Name))}, {StackedMnist.Name}, {StackedMnist.EmbeddedName}, {ColourMnist.Name}, {ColourMnist.EmbeddedName}) nor an existing folder or IDX file.");
     }
 
     /// <summary>The test split of a dataset, or null when it has none (a single IDX file, or a folder without t10k files).</summary>
     public static ImageDataset? TryLoadTest(string reference, DataCache? cache = null)
     {
         var named = string.Equals(reference, DatasetCatalog.Embedded, StringComparison.OrdinalIgnoreCase)
-            || StackedMnist.IsStacked(reference) || DatasetCatalog.Find(reference) is not null;
+            || StackedMnist.IsStacked(reference) || ColourMnist.IsColour(reference) || DatasetCatalog.Find(reference) is not null;
         if (!named && Directory.Exists(reference) && FindEither(reference, "t10k-images-idx3-ubyte") is null
             && CifarFile.SplitFiles(reference, DataSplit.Test).Count == 0) return null; // includes image folders
         if (!named && !Directory.Exists(reference) && File.Exists(reference)) return null;

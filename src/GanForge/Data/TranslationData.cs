@@ -8,7 +8,8 @@ namespace GanForge.Data;
 /// <item><c>paired</c>: a folder with <c>A/</c> and <c>B/</c> whose files match by relative path (extension aside);
 /// or pix2pix's layout, each file an A|B pair side by side, in the folder itself or in its <c>train/</c> (and
 /// <c>test/</c> or <c>val/</c> for the test split);</item>
-/// <item><c>unpaired</c>: CycleGAN's <c>trainA/</c>, <c>trainB/</c> (and <c>testA/</c>, <c>testB/</c>);</item>
+/// <item><c>unpaired</c>: CycleGAN's <c>trainA/</c>, <c>trainB/</c> (and <c>testA/</c>, <c>testB/</c>), or two dataset references,
+/// data.dataset (A) and data.dataset_b (B);</item>
 /// <item>a degradation task: any dataset reference <see cref="DatasetLoader"/> understands.</item>
 /// </list>
 /// </summary>
@@ -18,9 +19,14 @@ public static class TranslationData
     public static TranslationSet Load(DataConfig data, DataSplit split, ImageFolderOptions folder, DataCache? cache = null, Action<string>? log = null)
     {
         if (Degradations.MakesPairs(data.Task)) return TranslationSet.FromTask(DatasetLoader.Load(data.Dataset, split, cache, folder, log), data);
+        if (data.Task != DataTask.Unpaired && data.DatasetB is not null)
+            throw new DataFormatException($"data.dataset_b is domain B of unpaired data; data.task is '{data.Task.ToConfigName()}'.");
         var root = data.Dataset;
         if (string.IsNullOrWhiteSpace(root))
-            throw new DataFormatException($"data.dataset is not set: data.task '{data.Task.ToConfigName()}' reads a folder ({(data.Task == DataTask.Unpaired ? "trainA/ and trainB/" : "A/ and B/, or A|B files")}).");
+            throw new DataFormatException(data.Task == DataTask.Unpaired
+                ? "data.dataset is not set: unpaired data is a folder with trainA/ and trainB/, or two datasets (data.dataset and data.dataset_b, e.g. mnist and colour-mnist)."
+                : "data.dataset is not set: paired data is a folder with A/ and B/, or of A|B files.");
+        if (data.DatasetB is { } other) return LoadDomains(root, other, data, split, folder, cache, log);
         if (!Directory.Exists(root))
             throw new DataFormatException($"data.task '{data.Task.ToConfigName()}' reads a folder, but '{root}' is not one.");
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)));
@@ -38,6 +44,8 @@ public static class TranslationData
         if (Degradations.MakesPairs(data.Task))
             return DatasetLoader.TryLoadTest(data.Dataset, cache) is { } images ? TranslationSet.FromTask(images, data) : null;
         var root = data.Dataset;
+        if (data.DatasetB is { } other)
+            return DatasetLoader.TryLoadTest(root, cache) is not null && DatasetLoader.TryLoadTest(other, cache) is not null ? Load(data, DataSplit.Test, folder, cache, log) : null;
         var exists = data.Task == DataTask.Unpaired
             ? Directory.Exists(Path.Combine(root, "testA")) && Directory.Exists(Path.Combine(root, "testB"))
             : !Directory.Exists(Path.Combine(root, "A")) && (Directory.Exists(Path.Combine(root, "test")) || Directory.Exists(Path.Combine(root, "val")));
@@ -69,6 +77,25 @@ public static class TranslationData
             throw new DataFormatException($"Unpaired folder '{root}' needs {prefix}A/ and {prefix}B/ (CycleGAN's layout) for the {split.ToString().ToLowerInvariant()} split.");
         var (left, right) = LoadAlike(a, b, folder, cache, log);
         return TranslationSet.Unpaired(name, left, right, data);
+    }
+
+    /// <summary>Two datasets as the unpaired domains; a grey one is given three equal channels when the other is colour.</summary>
+    private static TranslationSet LoadDomains(string a, string b, DataConfig data, DataSplit split, ImageFolderOptions folder, DataCache? cache, Action<string>? log)
+    {
+        var (left, right) = (DatasetLoader.Load(a, split, cache, folder, log), DatasetLoader.Load(b, split, cache, folder, log));
+        if (left.Channels != right.Channels) (left, right) = (Colour(left), Colour(right));
+        return TranslationSet.Unpaired($"{left.Name}-and-{right.Name}", left, right, data);
+    }
+
+    private static ImageDataset Colour(ImageDataset images)
+    {
+        if (images.Channels == 3) return images;
+        var plane = images.Height * images.Width;
+        var pixels = new byte[(long)images.Count * 3 * plane];
+        for (var i = 0; i < images.Count; i++)
+        for (var c = 0; c < 3; c++)
+            images.Pixels.AsSpan(i * plane, plane).CopyTo(pixels.AsSpan((i * 3 + c) * plane));
+        return new ImageDataset(images.Name, pixels, images.Count, 3, images.Height, images.Width, images.Labels, images.ClassCount);
     }
 
     /// <summary>Decodes two folders at the same size and the same channels (RGB for both when either is colour).</summary>

@@ -162,6 +162,51 @@ public sealed class TranslationDataTests : IDisposable
     }
 
     [Fact]
+    public void Two_datasets_are_the_unpaired_domains_grey_ones_in_three_channels_with_their_labels_and_test_splits()
+    {
+        var config = new DataConfig { Dataset = DatasetCatalog.Embedded, DatasetB = ColourMnist.EmbeddedName, Task = DataTask.Unpaired };
+        var train = TranslationData.Load(config, DataSplit.Train, new ImageFolderOptions(28));
+        var mnist = EmbeddedMnist.Load(DataSplit.Train);
+        Assert.Equal(new ImageShape(3, 28, 28), train.InputShape);
+        Assert.Equal(new ImageShape(3, 28, 28), train.Shape);
+        Assert.Equal(mnist.Labels, train.Inputs!.Labels);
+        Assert.Equal(mnist.Labels, train.Targets.Labels);
+        // Grey digits copied to all three channels.
+        Assert.Equal(mnist.Pixels.AsSpan(0, 784).ToArray(), train.Inputs.Pixels.AsSpan(2 * 784, 784).ToArray());
+        Assert.NotNull(TranslationData.TryLoadTest(config, new ImageFolderOptions(28)));
+        Assert.Contains("dataset_b", Assert.Throws<DataFormatException>(() =>
+            TranslationData.Load(config with { Task = DataTask.Paired, Dataset = temp.Path }, DataSplit.Train, new ImageFolderOptions(28))).Message);
+    }
+
+    [Fact]
+    public void Colour_mnist_keeps_each_digit_legible_in_colour_and_is_the_same_every_time()
+    {
+        var mnist = EmbeddedMnist.Load(DataSplit.Test).Take(200);
+        var colour = ColourMnist.Render(mnist, seed: 1, "colour");
+        Assert.Equal(colour.Pixels, ColourMnist.Render(mnist, seed: 1, "again").Pixels);
+        Assert.NotEqual(colour.Pixels, ColourMnist.Render(mnist, seed: 2, "other").Pixels);
+        Assert.Equal(mnist.Labels, colour.Labels);
+        for (var i = 0; i < mnist.Count; i++)
+        {
+            // Strokes (ink > 0.9) and background (ink 0) differ by at least 0.3 of the range in every image, averaged over channels.
+            double Mean(Func<byte, bool> where)
+            {
+                var (sum, n) = (0.0, 0);
+                for (var p = 0; p < 784; p++)
+                {
+                    if (!where(mnist.Pixels[i * 784 + p])) continue;
+                    for (var c = 0; c < 3; c++) sum += colour.Pixels[(i * 3 + c) * 784 + p];
+                    n += 3;
+                }
+                return sum / n / 255;
+            }
+            Assert.True(Math.Abs(Mean(v => v > 230) - Mean(v => v == 0)) > 0.3, $"image {i}");
+        }
+        // Colour: the channels of the background differ.
+        Assert.NotEqual(colour.Pixels.AsSpan(0, 784).ToArray(), colour.Pixels.AsSpan(784, 784).ToArray());
+    }
+
+    [Fact]
     public void Tasks_that_do_not_fit_the_data_say_so()
     {
         var grey = new ImageDataset("grey", new byte[4 * 12 * 12], 4, 1, 12, 12);
