@@ -11,7 +11,7 @@ internal static class DoctorCommand
     {
         var runPath = new Argument<string>("run") { Description = "A run directory (runs/0000N-…)." };
         var command = new Command("doctor",
-            "Run the training diagnostics on a run's metrics: non-finite losses, a discriminator that wins outright, mode collapse, oscillation without progress.")
+            "Run the training diagnostics on a run's metrics: non-finite losses, a discriminator that wins outright, mode collapse, oscillation without progress, a translator whose pixel or cycle loss does not fall.")
         {
             runPath,
         };
@@ -26,9 +26,11 @@ internal static class DoctorCommand
             Console.WriteLine($"{run.Path}: {metrics[^1].Step} steps, {metrics.Count} metrics lines, {evaluations.Count} evaluations, objective {config.Objective.Name}.");
             if (diagnoses.Count == 0)
             {
-                Console.WriteLine(evaluations.Count == 0
-                    ? "No known failure recognised. (Without evaluations mode collapse shows only in the grids' diversity, and oscillation cannot be judged: train with --eval-every.)"
-                    : "No known failure recognised.");
+                Console.WriteLine(config.Data.Task != DataTask.None
+                    ? "No known failure recognised. (Measure the translator against its baselines with 'ganforge eval -c RUN'.)"
+                    : evaluations.Count == 0
+                        ? "No known failure recognised. (Without evaluations mode collapse shows only in the grids' diversity, and oscillation cannot be judged: train with --eval-every.)"
+                        : "No known failure recognised.");
                 return 0;
             }
             foreach (var d in diagnoses)

@@ -61,6 +61,8 @@ public static class RunReport
         }
         Add("losses", "Losses", Line("D", m => m.DLoss), Line("G", m => m.GLoss), Line("loss", m => m.Loss),
             Line("reconstruction", m => m.Reconstruction), Line("KL", m => m.Kl));
+        Add("translation_losses", "Translator's loss terms (unweighted)", Line("pixel", m => m.Pixel), Line("perceptual", m => m.Perceptual),
+            Line("adversarial", m => m.GAdversarial), Line("cycle", m => m.Cycle), Line("identity", m => m.Identity), Line("D_A", m => m.DALoss));
         Add("d_outputs", "Mean D(x) and D(G(z))", Line("D(x)", m => m.DReal), Line("D(G(z))", m => m.DFake));
         Add("grid_diversity", "Diversity of the fixed-noise grid", Line("diversity", m => m.GridDiversity));
         Add("speed", "Images per second", Line("img/s", m => m.ImagesPerSecond));

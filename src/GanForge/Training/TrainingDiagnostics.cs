@@ -1,7 +1,7 @@
 namespace GanForge.Training;
 
 /// <summary>A recognised training failure, in words: what was seen from which step, and the standard remedies.</summary>
-/// <param name="Kind">non-finite, discriminator-wins, mode-collapse or oscillation.</param>
+/// <param name="Kind">non-finite, discriminator-wins, mode-collapse, oscillation or stalled.</param>
 public sealed record Diagnosis(string Kind, long Step, string Finding, string Remedy)
 {
     public override string ToString() => $"{Finding} {Remedy}";
@@ -19,7 +19,7 @@ public static class TrainingDiagnostics
 
     /// <summary>Every detector's finding on a run; classifier objectives report D's outputs as probabilities.</summary>
     public static IReadOnlyList<Diagnosis> Examine(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations, bool classifierObjective) =>
-        [.. new[] { NonFinite(metrics), DiscriminatorWins(metrics, classifierObjective), ModeCollapse(metrics, evaluations), Oscillation(metrics, evaluations) }.OfType<Diagnosis>()];
+        [.. new[] { NonFinite(metrics), DiscriminatorWins(metrics, classifierObjective), ModeCollapse(metrics, evaluations), Oscillation(metrics, evaluations), Stalled(metrics) }.OfType<Diagnosis>()];
 
     /// <summary>The first line whose losses are NaN or infinite: the weights after it are garbage.</summary>
     public static Diagnosis? NonFinite(IReadOnlyList<TrainingMetrics> metrics)
@@ -109,8 +109,31 @@ public static class TrainingDiagnostics
             "The two networks chase each other instead of converging: lower both learning rates or decay them (--schedule linear), use Adam β1 = 0.5 or 0 (--beta1), train D more per G step (--d-steps), or keep the moving average of G (--g-ema 0.999) and the best checkpoint (checkpoints/best.ckpt).");
     }
 
+    /// <summary>Share of its early value that a translator's fidelity term must fall below by the end of the run.</summary>
+    public const double StallRatio = 0.9;
+
+    /// <summary>
+    /// A translator that does not learn: its fidelity term (the pixel loss; CycleGAN's cycle loss) over the last fifth
+    /// of the run is still above <see cref="StallRatio"/> of its median over the first tenth. Every translator's
+    /// fidelity term falls steeply in a healthy run (measured on the srresnet and srgan recipes: to 0.2–0.45 of it).
+    /// </summary>
+    public static Diagnosis? Stalled(IReadOnlyList<TrainingMetrics> metrics)
+    {
+        static double? Fidelity(TrainingMetrics m) => m.Pixel ?? m.Cycle;
+        var lines = metrics.Where(m => Fidelity(m) is { } v && double.IsFinite(v)).ToList();
+        if (lines.Count < MinimumLines) return null;
+        var early = Median(lines.Take(Math.Max(3, lines.Count / 10)).Select(m => Fidelity(m)!.Value));
+        var window = lines.TakeLast(Math.Max(5, lines.Count / 5)).ToList();
+        var late = window.Average(m => Fidelity(m)!.Value);
+        if (late < StallRatio * early) return null;
+        var term = lines[0].Pixel is not null ? "pixel" : "cycle";
+        return new Diagnosis("stalled", window[0].Step,
+            $"The translator's {term} loss is {late:G3} over the last fifth of the run against {early:G3} at the start: it is not learning to reproduce its targets.",
+            "Check that inputs and targets belong together (data.task, data.direction, the A/ and B/ names); then raise the learning rate (--lr-g) or, for pix2pix and SRGAN, the pixel weight (--pixel-weight), or pretrain on the pixel loss alone (--pretrain-steps).");
+    }
+
     private static IEnumerable<double> Losses(TrainingMetrics m) =>
-        new[] { m.DLoss, m.GLoss, m.Loss, m.Reconstruction, m.Kl }.OfType<double>();
+        new[] { m.DLoss, m.GLoss, m.Loss, m.Reconstruction, m.Kl, m.Pixel, m.Perceptual, m.Cycle, m.Identity, m.DALoss }.OfType<double>();
 
     private static double Median(IEnumerable<double> values)
     {

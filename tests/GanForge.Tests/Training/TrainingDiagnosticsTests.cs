@@ -24,6 +24,25 @@ public sealed class TrainingDiagnosticsTests
     }
 
     [Fact]
+    public void A_translator_whose_pixel_or_cycle_loss_does_not_fall_is_stalled_and_one_that_learns_is_not()
+    {
+        // Learning: the pixel loss falls from 0.2 to about 0.06 (a third), as the srresnet recipe's does.
+        var learning = Healthy(50).Select((m, i) => m with { Pixel = 0.06 + 0.14 * Math.Exp(-i / 8.0) }).ToList();
+        Assert.Null(TrainingDiagnostics.Stalled(learning));
+        Assert.Null(TrainingDiagnostics.Stalled([.. Healthy(TrainingDiagnostics.MinimumLines - 1).Select(m => m with { Pixel = 0.2 })])); // too few to judge
+
+        var flat = Healthy(50).Select((m, i) => m with { Cycle = 1.0 + 0.02 * Math.Sin(i) }).ToList();
+        var diagnosis = TrainingDiagnostics.Stalled(flat)!;
+        Assert.Equal("stalled", diagnosis.Kind);
+        Assert.Contains("cycle loss", diagnosis.Finding);
+        Assert.Equal(flat[40].Step, diagnosis.Step); // the last fifth
+
+        var nan = learning.ToList();
+        nan[30] = nan[30] with { Pixel = double.NaN };
+        Assert.Equal(nan[30].Step, TrainingDiagnostics.NonFinite(nan)!.Step);
+    }
+
+    [Fact]
     public void Non_finite_losses_are_found_at_their_first_step()
     {
         var trace = Healthy(20);
