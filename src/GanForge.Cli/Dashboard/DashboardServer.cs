@@ -81,7 +81,15 @@ public sealed partial class DashboardServer : IAsyncDisposable
         app.MapGet("/api/runs/{run}/playground/image", (string run, int? seed, int? to, double? t, int? label) =>
         {
             if (FindRun(root, run) is not { } dir || Playground.Checkpoint(dir) is not { } checkpoint) return Results.NotFound();
-            var generator = playground.Generator(checkpoint);
+            Onnx.OnnxGenerator generator;
+            try
+            {
+                generator = playground.Generator(checkpoint);
+            }
+            catch (GanForgeException e)
+            {
+                return Results.BadRequest(e.Message);
+            }
             if (label is { } k && (k < 0 || k >= generator.Info.Classes)) return Results.BadRequest();
             return Results.File(Playground.Image(generator, seed ?? 0, to ?? seed ?? 0, Math.Clamp(t ?? 0, 0, 1), label), "image/png");
         });

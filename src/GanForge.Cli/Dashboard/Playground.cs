@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using GanForge.Configuration;
 using GanForge.Export;
 using GanForge.Onnx;
 
@@ -30,6 +31,8 @@ internal sealed class Playground : IDisposable
         lock (gate)
         {
             if (loaded.TryGetValue(checkpoint, out var generator)) return generator;
+            if (Training.Checkpoint.ReadHeader(checkpoint).Config.Data.Task != DataTask.None)
+                throw new Training.CheckpointException("An image-to-image model has no latent to explore: translate images with 'ganforge translate' or 'ganforge upscale'.");
             var (model, _) = OnnxExport.ExportModel(checkpoint);
             generator = OnnxGenerator.Load(model.ToByteArray(), checkpoint);
             loaded[checkpoint] = generator;

@@ -101,4 +101,17 @@ public sealed class DashboardServerTests : IAsyncLifetime
         Assert.Equal(direct, end); // t = 1 is the second seed's image
         Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/runs/{name}/playground/image?label=10")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_translator_run_is_listed_with_its_loss_terms_and_the_playground_says_to_translate()
+    {
+        var name = Path.GetFileName(TestData.TrainTinySuperResolution(temp.File("runs")));
+        var metrics = await Json($"/api/runs/{name}/metrics");
+        Assert.Contains("pixel", metrics.ToString());
+
+        var info = await Json($"/api/runs/{name}/playground");
+        Assert.False(info.GetProperty("available").GetBoolean());
+        Assert.Contains("ganforge translate", info.GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"/api/runs/{name}/playground/image?seed=1")).StatusCode);
+    }
 }
