@@ -63,11 +63,10 @@ internal static class TranslateCommand
                 var clock = Stopwatch.StartNew();
                 using var scope = TorchSharp.torch.NewDisposeScope();
                 var image = translator.ReadInput(file, parse.GetValue(mask));
-                var result = translator.TranslateTiled(image, tileSide, margin);
                 var target = Path.Combine(outFolder, Path.ChangeExtension(Path.GetRelativePath(root, Path.GetFullPath(file)), ".png"));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                TrainedTranslator.WritePng(result, target);
-                AnsiConsole.MarkupLineInterpolated($"{file} ({image.shape[3]}×{image.shape[2]}) → {target} ({result.shape[3]}×{result.shape[2]}), {clock.Elapsed.TotalSeconds:F1} s");
+                translator.TranslateTiledToPng(image, tileSide, margin, target);
+                AnsiConsole.MarkupLineInterpolated($"{file} ({image.shape[3]}×{image.shape[2]}) → {target} ({image.shape[3] * translator.Scale}×{image.shape[2] * translator.Scale}), {clock.Elapsed.TotalSeconds:F1} s");
             }
             return 0;
         }));

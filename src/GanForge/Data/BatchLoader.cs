@@ -14,6 +14,7 @@ public sealed class BatchLoader : IBatchSource
     private readonly Tensor images;
     private readonly Tensor? labels;
     private readonly int count;
+    private readonly int imageCount;
     private readonly int seed;
     private readonly ImageShape target;
     private readonly ImageShape source;
@@ -31,12 +32,14 @@ public sealed class BatchLoader : IBatchSource
         if (patches && (data.Height < target.Height || data.Width < target.Width))
             throw new DataFormatException($"Dataset '{data.Name}' has {data.Height}×{data.Width} images, smaller than the {target.Height}×{target.Width} patches asked for (data.crop_size).");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), "The batch size must be positive.");
-        if (data.Count < batchSize)
+        if (data.Count < batchSize && !patches)
             throw new DataFormatException($"Dataset '{data.Name}' has {data.Count} images, fewer than one batch of {batchSize}.");
         if (data.Channels != target.Channels && !(data.Channels == 1 && target.Channels == 3))
             throw new DataFormatException($"Dataset '{data.Name}' has {data.Channels} channels but the model expects {target.Channels}.");
         BatchSize = batchSize;
-        count = data.Count;
+        imageCount = data.Count;
+        // Patches of a few large photographs: an epoch repeats the images until it fills a batch, each repeat its own patch.
+        count = patches ? data.Count * ((batchSize + data.Count - 1) / data.Count) : data.Count;
         this.seed = seed;
         this.target = target;
         source = data.Shape;
@@ -68,7 +71,7 @@ public sealed class BatchLoader : IBatchSource
             orderEpoch = Epoch;
         }
         var indices = new long[BatchSize];
-        for (var i = 0; i < BatchSize; i++) indices[i] = order[BatchInEpoch * BatchSize + i];
+        for (var i = 0; i < BatchSize; i++) indices[i] = order[BatchInEpoch * BatchSize + i] % imageCount;
         if (++BatchInEpoch == BatchesPerEpoch)
         {
             BatchInEpoch = 0;

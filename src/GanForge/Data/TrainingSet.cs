@@ -26,7 +26,7 @@ public interface ITrainingSet
 /// <summary>Augmentations of real training images, each a fixed function of seed and position in the stream.</summary>
 /// <param name="HorizontalFlip">Mirror each image left–right with probability ½.</param>
 /// <param name="RandomCrop">Crop a random square of 80–100 % of the side and resize it to the model's size.</param>
-/// <param name="Patches">Cut the model's size out of larger images at a random place, pixel for pixel (no resampling).</param>
+/// <param name="Patches">Cut the model's size out of larger images at a random place, pixel for pixel (no resampling); fewer images than a batch are repeated, each time another patch.</param>
 public readonly record struct RealImageAugmentation(bool HorizontalFlip = false, bool RandomCrop = false, bool Patches = false)
 {
     public bool Any => HorizontalFlip || RandomCrop || Patches;

@@ -87,25 +87,69 @@ public sealed class TrainedTranslator : IDisposable
     /// </summary>
     public Tensor TranslateTiled(Tensor image, int tile, int overlap)
     {
-        if (tile <= 2 * overlap) throw new UsageException("tile", $"A tile of {tile} pixels cannot overlap its neighbours by {overlap} on each side; use a tile larger than {2 * overlap}.");
         var (height, width) = ((int)image.shape[2], (int)image.shape[3]);
         if (height <= tile && width <= tile) return Translate(image);
+        var result = zeros(1, OutputShape.Channels, height * Scale, width * Scale);
+        TranslateTiled(image, tile, overlap, (top, rows) => result.narrow(2, top, rows.shape[2]).copy_(rows));
+        return result;
+    }
+
+    /// <summary>
+    /// As <see cref="TranslateTiled(Tensor, int, int)"/>, handing over the output a band of finished rows (1, C, n, s·W)
+    /// at a time, top to bottom, with the row each starts at: only one row of tiles is ever held as floats.
+    /// </summary>
+    public void TranslateTiled(Tensor image, int tile, int overlap, Action<int, Tensor> finished)
+    {
+        if (tile <= 2 * overlap) throw new UsageException("tile", $"A tile of {tile} pixels cannot overlap its neighbours by {overlap} on each side; use a tile larger than {2 * overlap}.");
+        var (height, width) = ((int)image.shape[2], (int)image.shape[3]);
         var s = Scale;
         using var scope = NewDisposeScope();
-        var sum = zeros(1, OutputShape.Channels, height * s, width * s);
-        var weights = zeros(1, 1, height * s, width * s);
-        foreach (var top in Starts(height, tile, overlap))
-        foreach (var left in Starts(width, tile, overlap))
+        // The tiles form a grid and each weight is a row ramp times a column ramp, so the summed weights are the outer
+        // product of two 1-D sums: no weight image, and the division happens in place.
+        var rows = Bands(height, tile, overlap, s);
+        var columns = Bands(width, tile, overlap, s);
+        var (rowSums, columnSums) = (Summed(rows, height, s), Summed(columns, width, s).view(1, 1, 1, -1));
+        // Rows [pendingTop, pendingTop + pending height) still receive tiles; those above the next row of tiles are final.
+        var pending = zeros(1, OutputShape.Channels, 0, width * s);
+        var pendingTop = 0;
+        for (var r = 0; r < rows.Count; r++)
         {
-            var (h, w) = (Math.Min(tile, height - top), Math.Min(tile, width - left));
-            using var tileScope = NewDisposeScope();
-            var output = Translate(image.narrow(2, top, h).narrow(3, left, w));
-            var ramp = Ramp(h * s, overlap * s, top > 0, top + h < height).view(1, 1, -1, 1)
-                     * Ramp(w * s, overlap * s, left > 0, left + w < width).view(1, 1, 1, -1);
-            sum.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(output * ramp);
-            weights.narrow(2, top * s, h * s).narrow(3, left * s, w * s).add_(ramp);
+            var (top, h, rowRamp) = rows[r];
+            var band = zeros(1, OutputShape.Channels, h * s, width * s);
+            foreach (var (left, w, columnRamp) in columns)
+            {
+                using var tileScope = NewDisposeScope();
+                var output = Translate(image.narrow(2, top, h).narrow(3, left, w));
+                output.mul_(rowRamp.view(1, 1, -1, 1)).mul_(columnRamp.view(1, 1, 1, -1));
+                band.narrow(3, left * s, w * s).add_(output);
+            }
+            var bottom = (top + h) * s;
+            if (bottom > pendingTop + pending.shape[2])
+                pending = cat([pending, zeros(1, OutputShape.Channels, bottom - pendingTop - pending.shape[2], width * s)], 2);
+            pending.narrow(2, top * s - pendingTop, h * s).add_(band);
+            var done = r + 1 < rows.Count ? rows[r + 1].Start * s : bottom;
+            var final = pending.narrow(2, 0, done - pendingTop);
+            final.div_(rowSums.narrow(0, pendingTop, done - pendingTop).view(1, 1, -1, 1)).div_(columnSums);
+            finished(pendingTop, final);
+            pending = pending.narrow(2, done - pendingTop, pending.shape[2] - (done - pendingTop)).clone();
+            pendingTop = done;
         }
-        return (sum / weights).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The tiles along one axis: input start, input length, and the output's ramp.</summary>
+    private static List<(int Start, int Length, Tensor Ramp)> Bands(int length, int tile, int overlap, int scale) =>
+        [.. Starts(length, tile, overlap).Select(start =>
+        {
+            var n = Math.Min(tile, length - start);
+            return (start, n, Ramp(n * scale, overlap * scale, start > 0, start + n < length));
+        })];
+
+    /// <summary>The ramps of one axis summed over its tiles, at output resolution.</summary>
+    private static Tensor Summed(List<(int Start, int Length, Tensor Ramp)> bands, int length, int scale)
+    {
+        var total = zeros(length * scale);
+        foreach (var (start, _, ramp) in bands) total.narrow(0, start * scale, ramp.shape[0]).add_(ramp);
+        return total;
     }
 
     /// <summary>Tile starts covering [0, length) with tiles overlapping by 2·overlap, the last flush with the end.</summary>
@@ -169,8 +213,13 @@ public sealed class TrainedTranslator : IDisposable
         return cat([x * (1 - hole), hole * 2 - 1], 1);
     }
 
-    /// <summary>Writes one translated image (1, C, H, W) as a PNG, atomically.</summary>
-    public static void WritePng(Tensor image, string path) => ImageGrid.SavePng(image, path, 1, padding: 0);
+    /// <summary>Translates one image tile by tile straight into a PNG file: memory stays near one row of tiles plus the 8-bit image.</summary>
+    public void TranslateTiledToPng(Tensor image, int tile, int overlap, string path)
+    {
+        using var png = new PngRowWriter((int)image.shape[3] * Scale, (int)image.shape[2] * Scale);
+        TranslateTiled(image, tile, overlap, png.Write);
+        png.Save(path);
+    }
 
     public void Dispose() => generator.Dispose();
 }

@@ -34,7 +34,7 @@ public static class ConfigValidation
         public RunConfig ResolvedFor(ITrainingSet data)
         {
             var images = Math.Min(data.Count, config.Data.Limit ?? int.MaxValue);
-            if (images < config.Training.BatchSize)
+            if (images < config.Training.BatchSize && config.Data.CropSize is null) // patches repeat images to fill a batch
                 throw new ConfigException($"training.batch_size is {config.Training.BatchSize} but dataset '{data.Name}' gives only {images} images; use a smaller batch.");
             if (ModelZoo.IsTranslator(config.Model.Name) != data is TranslationSet)
                 throw new ConfigException(data is TranslationSet

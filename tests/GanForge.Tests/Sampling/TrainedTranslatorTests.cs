@@ -31,6 +31,12 @@ public sealed class TrainedTranslatorTests : IDisposable
         // An overlap shorter than the reach leaves seams: the check above could fail.
         Assert.True((translator.TranslateTiled(image, 30, 4) - whole).abs().max().item<float>() > 1e-3f);
         Assert.True(TensorAssert.Same(whole, translator.TranslateTiled(image, 128, 10)));
+
+        // Streamed band by band into a PNG, the pixels are the tiled tensor's, rounded to bytes.
+        var png = temp.File("tiled.png");
+        translator.TranslateTiledToPng(image, 56, 24, png);
+        var decoded = GanForge.Evaluation.SampleFile.ReadImage(png);
+        Assert.Equal(GanForge.IO.ImageGrid.ToBytes(tiled), GanForge.IO.ImageGrid.ToBytes(decoded));
     }
 
     [Fact]
