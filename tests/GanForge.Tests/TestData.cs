@@ -33,6 +33,15 @@ internal static class TestData
     /// A valid PNG whose header declares <paramref name="width"/> × <paramref name="height"/> pixels but whose data is a
     /// few bytes: a decompression bomb, which a decoder that trusts the header would allocate gigabytes for.
     /// </summary>
+    /// <summary>A real, decodable PNG of one colour (grey when R = G = B).</summary>
+    public static void WriteSolidPng(string path, int width, int height, SkiaSharp.SKColor colour)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(width, height);
+        bitmap.Erase(colour);
+        using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+
     public static void WritePngDeclaring(string path, int width, int height)
     {
         using var file = File.Create(path);

@@ -56,7 +56,9 @@ internal static class TranslateCommand
                 throw new CliUsageException($"--checkpoint holds a model for data.task {translator.Task.ToConfigName()}, not super-resolution; use 'ganforge translate'.");
             if (upscale && parse.GetValue(scale) is { } expected && expected != translator.Scale)
                 throw new CliUsageException($"--scale is {expected} but the model upscales by ×{translator.Scale}.");
-            var outFolder = Directory.CreateDirectory(parse.GetValue(output)!).FullName;
+            // Created with the first result, so an input refused at once leaves nothing behind.
+            var outFolder = Path.GetFullPath(parse.GetValue(output)!);
+            if (File.Exists(outFolder)) throw new CliUsageException($"--out '{outFolder}' is a file; give a folder for the results.");
             var root = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : Path.GetFullPath(source);
             foreach (var file in files)
             {

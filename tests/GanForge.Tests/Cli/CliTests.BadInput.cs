@@ -56,9 +56,21 @@ public sealed partial class CliTests
         ["upscale with too small a tile"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8), ["upscale", "-c", "{fixture}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--tile", "4"], "--tile is 4"),
         ["translate in an unknown direction"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8),
             ["translate", "-c", "{fixture}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--direction", "sideways"], "--direction is 'sideways'"),
+        ["upscale with the wrong scale"] = new(d => TestData.WritePngDeclaring($"{d}/in.png", 8, 8),
+            ["upscale", "-c", "{translator}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--scale", "3"], "--scale is 3 but the model upscales by ×4"),
+        ["a grey image into a colour translator"] = new(d => TestData.WriteSolidPng($"{d}/grey.png", 8, 8, new SkiaSharp.SKColor(90, 90, 90)),
+            ["translate", "-c", "{translator}", "-i", "{dir}/grey.png", "-o", "{dir}/out"], "is grey, but this model translates colour images"),
+        ["an A|B file of odd width"] = new(d => OddPair($"{d}/pairs"),
+            ["train", "--data", "{dir}/pairs", "--task", "paired", "--model", "unet", "--objective", "pix2pix", "--runs", "{dir}/runs"], "must have an even width"),
         ["paired folders whose names differ"] = new(d => PairsWithDifferentNames($"{d}/pairs"),
             ["train", "--data", "{dir}/pairs", "--task", "paired", "--model", "unet", "--objective", "pix2pix", "--runs", "{dir}/runs"], "A/one.* has no partner"),
     };
+
+    private static void OddPair(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        TestData.WriteSolidPng($"{folder}/pair.png", 33, 16, new SkiaSharp.SKColor(200, 10, 10));
+    }
 
     private static void PairsWithDifferentNames(string folder)
     {
@@ -79,8 +91,9 @@ public sealed partial class CliTests
         input.Setup(dir);
         var before = Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order().ToList();
         var fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints-v1", "projection-dcgan28-small.ckpt");
+        var translator = Path.Combine(AppContext.BaseDirectory, "Fixtures", "translators", "srresnet-x4-colour.ckpt");
 
-        var (exit, _, error) = RunWithCache([.. input.Args.Select(a => a.Replace("{dir}", dir).Replace("{fixture}", fixture))]);
+        var (exit, _, error) = RunWithCache([.. input.Args.Select(a => a.Replace("{dir}", dir).Replace("{fixture}", fixture).Replace("{translator}", translator))]);
 
         Assert.Equal(1, exit);
         var lines = error.Trim().Split('\n');
