@@ -96,7 +96,8 @@ public sealed class TrainedTranslator : IDisposable
 
     /// <summary>
     /// As <see cref="TranslateTiled(Tensor, int, int)"/>, handing over the output a band of finished rows (1, C, n, s·W)
-    /// at a time, top to bottom, with the row each starts at: only one row of tiles is ever held as floats.
+    /// at a time, top to bottom, with the row each starts at (the band is valid during the call): only one row of tiles
+    /// is ever held as floats.
     /// </summary>
     public void TranslateTiled(Tensor image, int tile, int overlap, Action<int, Tensor> finished)
     {
@@ -109,30 +110,25 @@ public sealed class TrainedTranslator : IDisposable
         var rows = Bands(height, tile, overlap, s);
         var columns = Bands(width, tile, overlap, s);
         var (rowSums, columnSums) = (Summed(rows, height, s), Summed(columns, width, s).view(1, 1, 1, -1));
-        // Rows [pendingTop, pendingTop + pending height) still receive tiles; those above the next row of tiles are final.
-        var pending = zeros(1, OutputShape.Channels, 0, width * s);
-        var pendingTop = 0;
+        // Row 0 of the buffer is the current row of tiles' first output row. Rows above the next row of tiles are final
+        // and leave; the rest move up. A row of tiles starts where the previous one's final rows ended, so one tile's
+        // height of rows always suffices.
+        var buffer = zeros(1, OutputShape.Channels, rows.Max(r => r.Length) * s, width * s);
         for (var r = 0; r < rows.Count; r++)
         {
+            using var bandScope = NewDisposeScope();
             var (top, h, rowRamp) = rows[r];
-            var band = zeros(1, OutputShape.Channels, h * s, width * s);
             foreach (var (left, w, columnRamp) in columns)
             {
                 using var tileScope = NewDisposeScope();
                 var output = Translate(image.narrow(2, top, h).narrow(3, left, w));
                 output.mul_(rowRamp.view(1, 1, -1, 1)).mul_(columnRamp.view(1, 1, 1, -1));
-                band.narrow(3, left * s, w * s).add_(output);
+                buffer.narrow(2, 0, h * s).narrow(3, left * s, w * s).add_(output);
             }
-            var bottom = (top + h) * s;
-            if (bottom > pendingTop + pending.shape[2])
-                pending = cat([pending, zeros(1, OutputShape.Channels, bottom - pendingTop - pending.shape[2], width * s)], 2);
-            pending.narrow(2, top * s - pendingTop, h * s).add_(band);
-            var done = r + 1 < rows.Count ? rows[r + 1].Start * s : bottom;
-            var final = pending.narrow(2, 0, done - pendingTop);
-            final.div_(rowSums.narrow(0, pendingTop, done - pendingTop).view(1, 1, -1, 1)).div_(columnSums);
-            finished(pendingTop, final);
-            pending = pending.narrow(2, done - pendingTop, pending.shape[2] - (done - pendingTop)).clone();
-            pendingTop = done;
+            var final = (r + 1 < rows.Count ? rows[r + 1].Start - top : h) * s;
+            finished(top * s, buffer.narrow(2, 0, final).div(rowSums.narrow(0, top * s, final).view(1, 1, -1, 1)).div_(columnSums));
+            var rest = buffer.narrow(2, final, h * s - final).clone();
+            buffer.zero_().narrow(2, 0, rest.shape[2]).copy_(rest);
         }
     }
 
