@@ -75,6 +75,8 @@ public static class OnnxExport
         var checkpoint = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(checkpoint);
         var config = header.Config;
+        if (config.Data.Task != DataTask.None)
+            throw new UsageException("checkpoint", $"Checkpoint '{checkpoint}' holds an image-to-image model ({config.Model.Name}); the exporter writes noise-to-image generators and autoencoders only, so run it with 'ganforge translate' or 'ganforge upscale'.");
         var autoencoder = ObjectiveFactory.IsAutoencoder(config.Objective);
         if (encoder && !autoencoder)
             throw new UsageException("encoder", $"Checkpoint '{checkpoint}' is a GAN ('{config.Objective.Name}'); only the autoencoders (ae, vae) have an encoder to export.");
