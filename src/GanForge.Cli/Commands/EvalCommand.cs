@@ -30,12 +30,16 @@ internal static class EvalCommand
         var noBaselines = new Option<bool>("--no-baselines") { Description = "Skip the real-data and noise baselines." };
         var kidSubsets = new Option<int>("--kid-subsets") { Description = "Subsets KID averages over.", DefaultValueFactory = _ => 100 };
         var kidSubsetSize = new Option<int>("--kid-subset-size") { Description = "Size of each KID subset.", DefaultValueFactory = _ => 1000 };
+        var save = new Option<string?>("--save-images")
+        {
+            Description = "Translators: write the first 16 test inputs, targets and each method's outputs as PNG files into this folder (METHOD/NNNN.png), to look at side by side.",
+        };
         var threads = new Option<int>("--threads") { Description = "libtorch threads; 0 = one per core.", DefaultValueFactory = _ => 0 };
         var command = new Command("eval",
             "Measure generators against the real test split: FD, KID, IS, precision/recall, density/coverage and class statistics in the dataset's evaluation network, side by side and beside a real-data and a noise baseline. "
             + "For image-to-image runs: PSNR/SSIM (RGB and luma), FD and label accuracy of the translated test inputs against their targets, beside the task's baselines (bicubic and nearest for SR, the input itself) and real targets; CycleGAN adds the cycle PSNR.")
         {
-            checkpoints, samples, data, count, seed, json, noBaselines, kidSubsets, kidSubsetSize, threads,
+            checkpoints, samples, data, count, seed, json, noBaselines, kidSubsets, kidSubsetSize, save, threads,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -50,7 +54,7 @@ internal static class EvalCommand
                 if (translating.Any(t => !t) || samplePaths.Length > 0)
                     throw new CliUsageException("Image-to-image checkpoints are evaluated on their own: give only translators' --checkpoint (no noise generators, no --samples).");
                 var translationOptions = new EvaluationOptions { Count = parse.GetValue(count) ?? 10_000, Seed = parse.GetValue(seed) }.Validated();
-                return EvaluateTranslators(checkpointPaths, parse.GetValue(data), translationOptions, !parse.GetValue(noBaselines), parse.GetValue(json));
+                return EvaluateTranslators(checkpointPaths, parse.GetValue(data), translationOptions, !parse.GetValue(noBaselines), parse.GetValue(json), parse.GetValue(save));
             }
             var generators = new List<TrainedGenerator>();
             try
@@ -99,7 +103,10 @@ internal static class EvalCommand
     private static bool IsTranslator(string checkpointOrRun) =>
         Checkpoint.ReadHeader(TrainedGenerator.ResolveCheckpoint(checkpointOrRun)).Config.Data.Task != DataTask.None;
 
-    private static int EvaluateTranslators(string[] paths, string? data, EvaluationOptions options, bool baselines, string? jsonPath)
+    /// <summary>Images --save-images writes per method.</summary>
+    private const int SavedImages = 16;
+
+    private static int EvaluateTranslators(string[] paths, string? data, EvaluationOptions options, bool baselines, string? jsonPath, string? saveFolder)
     {
         var translators = new List<(string Label, TrainedTranslator Forward, TrainedTranslator? Backward)>();
         try
@@ -111,7 +118,15 @@ internal static class EvalCommand
                 if (forward.Header.Config.Objective.Name == "cyclegan")
                     translators[^1] = translators[^1] with { Backward = TrainedTranslator.Load(path, direction: Direction.BToA) };
             }
-            var report = TranslatorEvaluation.Evaluate(translators, data, options, baselines, log: line => Console.Error.WriteLine(line));
+            void Save(string method, Tensor images)
+            {
+                var folder = Path.Combine(saveFolder!, string.Concat(method.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)));
+                Directory.CreateDirectory(folder);
+                for (var i = 0; i < Math.Min(SavedImages, images.shape[0]); i++)
+                    ImageGrid.SavePng(images.narrow(0, i, 1), Path.Combine(folder, $"{i:D4}.png"), 1, padding: 0);
+            }
+            var report = TranslatorEvaluation.Evaluate(translators, data, options, baselines, log: line => Console.Error.WriteLine(line),
+                outputs: saveFolder is null ? null : Save);
             PrintTranslation(report);
             if (jsonPath is not null)
             {

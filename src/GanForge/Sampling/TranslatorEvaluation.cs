@@ -40,10 +40,11 @@ public static class TranslatorEvaluation
 
     /// <param name="translators">Label, forward translator, and for CycleGAN the backward one (for the cycle PSNR).</param>
     /// <param name="data">Held-out images instead of the run's test split (any dataset reference the run's task reads); a source without a test split is used whole.</param>
+    /// <param name="outputs">Called with "input", "target" and each method's name and its outputs (N, C, H, W), while they exist.</param>
     /// <exception cref="UsageException">The translators were trained on different data or tasks.</exception>
     /// <exception cref="DataFormatException">The run's data has no test split and <paramref name="data"/> is not given.</exception>
     public static TranslationReport Evaluate(IReadOnlyList<(string Label, TrainedTranslator Forward, TrainedTranslator? Backward)> translators, string? data,
-        EvaluationOptions options, bool baselines, DataCache? cache = null, Action<string>? log = null)
+        EvaluationOptions options, bool baselines, DataCache? cache = null, Action<string>? log = null, Action<string, Tensor>? outputs = null)
     {
         var clock = Stopwatch.StartNew();
         var config = translators[0].Forward.Header.Config;
@@ -73,6 +74,8 @@ public static class TranslatorEvaluation
         var inputs = test.Inputs is { } files ? files.Take(count).ToTensor() : MakeInputs(config.Data, targetImages, options.Seed);
         var inputLabels = (test.Inputs ?? test.Targets).Labels?[..count];
         var region = Region(config.Data, inputs, test.Shape, count);
+        outputs?.Invoke("input", config.Data.Task == DataTask.Inpaint ? inputs.narrow(1, 0, inputs.shape[1] - 1) : inputs);
+        outputs?.Invoke("target", targetImages);
 
         EvaluationNetwork? network = null;
         Evaluator? evaluator = null;
@@ -91,10 +94,11 @@ public static class TranslatorEvaluation
             {
                 log?.Invoke($"Evaluating {method} on {count} test inputs...");
                 using var methodScope = NewDisposeScope();
-                var outputs = Chunked(inputs, translate);
-                var (psnr, ssim, psnrY, ssimY) = test.Aligned ? Similarity(outputs, targetImages.narrow(0, 0, count), region) : (null, null, null, null);
-                double? cycle = back is null ? null : Similarity(Chunked(outputs, back), inputs, null).Psnr;
-                var distribution = evaluator?.Measure(count, (start, length) => outputs.narrow(0, start, length), labels);
+                var translated = Chunked(inputs, translate);
+                outputs?.Invoke(method, translated);
+                var (psnr, ssim, psnrY, ssimY) = test.Aligned ? Similarity(translated, targetImages.narrow(0, 0, count), region) : (null, null, null, null);
+                double? cycle = back is null ? null : Similarity(Chunked(translated, back), inputs, null).Psnr;
+                var distribution = evaluator?.Measure(count, (start, length) => translated.narrow(0, start, length), labels);
                 return new TranslationScores(method, kind, psnr, ssim, psnrY, ssimY, cycle, distribution);
             }
 

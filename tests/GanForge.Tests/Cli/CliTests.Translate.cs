@@ -34,10 +34,13 @@ public sealed partial class CliTests
         Assert.True(exit == 0, error);
         Assert.Equal(straight, LastLosses(run));
 
-        (exit, var output, error) = RunWithCache("eval", "-c", run, "--count", "12");
+        var images = temp.File("images");
+        (exit, var output, error) = RunWithCache("eval", "-c", run, "--count", "12", "--save-images", images);
         Assert.True(exit == 0, error);
         Assert.Contains("| method |", output);
         Assert.Contains(recipe == "cyclegan" ? "cycle PSNR" : "PSNR", output);
+        foreach (var method in new[] { "input", "target", Path.GetFileName(run), recipe.StartsWith("sr") ? "bicubic" : "input" })
+            Assert.Equal(12, Directory.GetFiles(Path.Combine(images, method), "*.png").Length);
     }
 
     /// <summary>The last metrics line without its timings: what a bit-exact resume must reproduce.</summary>
