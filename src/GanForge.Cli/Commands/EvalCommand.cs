@@ -148,7 +148,7 @@ internal static class EvalCommand
     private static void PrintTranslation(TranslationReport report)
     {
         Console.WriteLine($"Task:      {report.Task} on {report.Dataset}, {report.Count} inputs from the {report.Test}");
-        Console.WriteLine($"PSNR/SSIM: {report.Region}");
+        if (report.Methods.Any(m => m.Psnr is not null)) Console.WriteLine($"PSNR/SSIM: {report.Region}");
         Console.WriteLine(report.Embedding is null ? $"FD:        not reported (fewer than {TranslatorEvaluation.FdMinimum} test images)" : $"Embedding: {report.Embedding}");
         var methods = report.Methods;
         var columns = new List<(string Title, Func<TranslationScores, string?> Value)>
