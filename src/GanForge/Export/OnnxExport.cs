@@ -20,6 +20,7 @@ public enum OnnxModelKind
     Generator,
     Decoder,
     Encoder,
+    Translator,
 }
 
 /// <summary>
@@ -46,6 +47,9 @@ public static class OnnxExport
         public const string TrainingStep = "training_step";
         public const string SamplingWeights = "sampling_weights";
         public const string GanForgeVersion = "ganforge_version";
+        public const string Task = "task";
+        public const string Scale = "scale";
+        public const string InputChannels = "input_channels";
     }
 
     /// <summary>Input and output names of the graphs.</summary>
@@ -55,6 +59,7 @@ public static class OnnxExport
     public const string ImageOutput = "image";
     public const string PointsOutput = "points";
     public const string CodeOutput = "code";
+    public const string TranslatedOutput = "translated";
 
     /// <summary>
     /// Writes the checkpoint's (or run's newest checkpoint's) generator — or, with <paramref name="encoder"/>, an
@@ -76,7 +81,10 @@ public static class OnnxExport
         var header = Checkpoint.ReadHeader(checkpoint);
         var config = header.Config;
         if (config.Data.Task != DataTask.None)
-            throw new UsageException("checkpoint", $"Checkpoint '{checkpoint}' holds an image-to-image model ({config.Model.Name}); the exporter writes noise-to-image generators and autoencoders only, so run it with 'ganforge translate' or 'ganforge upscale'.");
+        {
+            if (encoder) throw new UsageException("encoder", $"Checkpoint '{checkpoint}' is an image-to-image model ('{config.Model.Name}'); only the autoencoders (ae, vae) have an encoder to export.");
+            return ExportTranslator(checkpoint, header);
+        }
         var autoencoder = ObjectiveFactory.IsAutoencoder(config.Objective);
         if (encoder && !autoencoder)
             throw new UsageException("encoder", $"Checkpoint '{checkpoint}' is a GAN ('{config.Objective.Name}'); only the autoencoders (ae, vae) have an encoder to export.");
@@ -107,6 +115,58 @@ public static class OnnxExport
         };
         var model = encoder ? Encoder(module, header.Shape, metadata) : Generator(module, header.Shape, config.Model.LatentDim, config.Model.ClassCount, metadata);
         return (model, metadata);
+    }
+
+    /// <summary>A translator's graph and metadata; a CycleGAN exports its a-to-b generator.</summary>
+    private static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportTranslator(string checkpoint, CheckpointHeader header)
+    {
+        var config = header.Config;
+        var input = Degradations.InputShape(config.Data, header.Shape);
+        using var scope = NewDisposeScope();
+        using var module = ModelZoo.CreateTranslator(config.Model, input, header.Shape);
+        Checkpoint.RestoreSamplingWeights(checkpoint, module, "generator");
+        module.eval();
+        var scale = header.Shape.Height / input.Height;
+        var metadata = new Dictionary<string, string>
+        {
+            [Keys.Kind] = OnnxModelKind.Translator.ToConfigName(),
+            [Keys.Model] = config.Model.Name,
+            [Keys.Objective] = config.Objective.Name,
+            [Keys.Dataset] = config.Data.Dataset,
+            [Keys.Task] = config.Data.Task.ToConfigName(),
+            [Keys.Scale] = scale.ToString(),
+            [Keys.InputChannels] = input.Channels.ToString(),
+            [Keys.LatentDim] = "0",
+            [Keys.Classes] = "0",
+            [Keys.Channels] = header.Shape.Channels.ToString(),
+            [Keys.Height] = header.Shape.Height.ToString(),
+            [Keys.Width] = header.Shape.Width.ToString(),
+            [Keys.ValueRange] = "-1,1",
+            [Keys.TrainingStep] = header.Position.Step.ToString(),
+            [Keys.SamplingWeights] = config.Data.Direction == Direction.AToB ? "generator" : "generator (b-to-a data)",
+            [Keys.GanForgeVersion] = Version,
+        };
+        return (Translator(module, input, header.Shape.Channels, ModelZoo.InputUpscale(config.Model, config.Data), scale, metadata), metadata);
+    }
+
+    /// <summary>
+    /// The graph of a translator made by <see cref="ModelZoo.CreateTranslator"/> (in eval mode): images (B, C_in, H, W)
+    /// of any size to (B, C_out, s·H, s·W), with the bicubic enlargement of a model that upscales its input first.
+    /// </summary>
+    public static ModelProto Translator(nn.Module translator, ImageShape input, int outputChannels, int inputUpscale, int scale, IReadOnlyDictionary<string, string> metadata)
+    {
+        var graph = new OnnxGraph();
+        var x = graph.Input(ImageInput, TensorProto.Types.DataType.Float, [-1L, (long)input.Channels, "height", "width"]);
+        if (inputUpscale > 1)
+        {
+            // PyTorch's bicubic (a = −0.75, half-pixel centres, edge values repeated), then the clamp of Degradations.Upscale.
+            var enlarged = graph.Node("Resize", [x, "", graph.Floats("scales", [1, 1, inputUpscale, inputUpscale], 4)],
+                [("mode", "cubic"), ("cubic_coeff_a", -0.75), ("coordinate_transformation_mode", "half_pixel"), ("exclude_outside", 0L)]);
+            x = graph.Node("Clip", [enlarged, graph.Floats("min", [-1f]), graph.Floats("max", [1f])]);
+        }
+        var output = new Emitter(graph, input).Emit(translator, x);
+        graph.Output(output, TranslatedOutput, [-1L, (long)outputChannels, scale == 1 ? "height" : "scaled_height", scale == 1 ? "width" : "scaled_width"]);
+        return graph.Model(metadata, Version);
     }
 
     /// <summary>The graph of a generator made by <see cref="ModelZoo.CreateGenerator"/> (in eval mode): z (and a label per row when conditional) to images, or to 2-D points.</summary>
@@ -175,8 +235,53 @@ public static class OnnxExport
                     return graph.Node("Relu", [x]);
                 case Tanh:
                     return graph.Node("Tanh", [x]);
-                case Identity or FastDropout:
+                case Identity or FastDropout or Dropout:
                     return x;
+                case PReLU prelu:
+                    return graph.Node("PRelu", [x, graph.Weights("slope", prelu.weight.view(-1, 1, 1))]);
+                case PixelShuffle shuffle:
+                    return graph.Node("DepthToSpace", [x], [("blocksize", shuffle.upscale_factor), ("mode", "CRD")]);
+                case ReflectionPad2d pad:
+                {
+                    var (left, right, top, bottom) = (pad.padding[0], pad.padding[1], pad.padding[2], pad.padding[3]);
+                    return graph.Node("Pad", [x, graph.Int64s("pads", 0, 0, top, left, 0, 0, bottom, right)], [("mode", "reflect")]);
+                }
+                case InstanceNorm2d norm when !norm.affine:
+                {
+                    var ones = Enumerable.Repeat(1f, (int)norm.num_features).ToArray();
+                    return graph.Node("InstanceNormalization",
+                        [x, graph.Floats("in_scale", ones, norm.num_features), graph.Floats("in_bias", new float[norm.num_features], norm.num_features)], [("epsilon", norm.eps)]);
+                }
+                case SrResNetGenerator sr:
+                {
+                    var c = Children(sr);
+                    var stem = Emit(c["stem"], x);                                                             // (B, ngf, h, w)
+                    var h = ((ModuleList<SrResidualBlock>)c["blocks"]).Aggregate(stem, (t, block) => Emit(block, t));
+                    h = graph.Node("Add", [Emit(c["trunk"], h), stem]);                                       // (B, ngf, h, w)
+                    return graph.Node("Tanh", [Emit(c["head"], Emit(c["upsample"], h))]);                     // (B, C_out, s·h, s·w)
+                }
+                case SrResidualBlock or ResnetBlock:
+                    return graph.Node("Add", [x, Emit(Children(module)["body"], x)]);
+                case ResnetGenerator resnet:
+                {
+                    var c = Children(resnet);
+                    var (padded, size) = PadToMultiple(x, 4);
+                    var h = Emit(c["downsample"], Emit(c["stem"], padded));                                  // (B, 4ngf, H'/4, W'/4)
+                    h = ((ModuleList<ResnetBlock>)c["blocks"]).Aggregate(h, (t, block) => Emit(block, t));
+                    return Crop(Emit(c["head"], Emit(c["upsample"], h)), size);                               // (B, C_out, H, W)
+                }
+                case UNetGenerator unet:
+                {
+                    var c = Children(unet);
+                    var down = ((ModuleList<nn.Module<Tensor, Tensor>>)c["down"]).ToList();
+                    var up = ((ModuleList<nn.Module<Tensor, Tensor>>)c["up"]).ToList();
+                    var (h, size) = PadToMultiple(x, 1 << unet.Depth);
+                    var skips = new string[unet.Depth];
+                    for (var i = 0; i < unet.Depth; i++) skips[i] = h = Emit(down[i], h);
+                    h = Emit(up[^1], skips[^1]);
+                    for (var i = unet.Depth - 2; i >= 0; i--) h = Emit(up[i], graph.Node("Concat", [skips[i], h], [("axis", 1L)]));
+                    return Crop(h, size);                                                                     // (B, C_out, H, W)
+                }
                 case Sequential sequential:
                     return sequential.children().Aggregate(x, (h, child) => Emit(child, h));
                 case ToyGenerator toy:
@@ -224,6 +329,23 @@ public static class OnnxExport
                     throw new UsageException("checkpoint", $"The layer {module.GetType().Name} cannot be exported to ONNX: the exporter does not know it.");
             }
         }
+
+        /// <summary>
+        /// The input padded at the bottom and right, by repeating its edge, to a multiple of <paramref name="multiple"/>
+        /// (computed from its runtime shape, as <see cref="Layers.PadToMultiple"/> does); also its (H, W), to crop back to.
+        /// </summary>
+        private (string Padded, string Size) PadToMultiple(string x, int multiple)
+        {
+            var size = graph.Node("Slice", [graph.Node("Shape", [x]), graph.Int64s("start", 2), graph.Int64s("end", 4)]);   // [H, W]
+            var m = graph.Int64s("multiple", multiple);
+            var extra = graph.Node("Mod", [graph.Node("Sub", [m, graph.Node("Mod", [size, m])]), m]);                        // [bottom, right]
+            var pads = graph.Node("Concat", [graph.Int64s("zeros", 0, 0, 0, 0, 0, 0), extra], [("axis", 0L)]);
+            return (graph.Node("Pad", [x, pads], [("mode", "edge")]), size);
+        }
+
+        /// <summary>The top-left (H, W) of an image, <paramref name="size"/> holding [H, W].</summary>
+        private string Crop(string x, string size) =>
+            graph.Node("Slice", [x, graph.Int64s("start", 0, 0), size, graph.Int64s("axes", 2, 3)]);
 
         private string Convolution(string op, Tensor weight, Tensor? bias, string x, long[] kernel, long[] stride, long[] padding, long[] dilation, long groups, long[]? outputPadding)
         {

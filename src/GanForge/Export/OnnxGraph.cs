@@ -17,17 +17,33 @@ internal sealed class OnnxGraph
     private readonly GraphProto graph = new() { Name = "ganforge" };
     private int names;
 
-    public string Input(string name, TensorProto.Types.DataType type, params long[] dimensions)
+    public string Input(string name, TensorProto.Types.DataType type, params long[] dimensions) => Input(name, type, [.. dimensions.Cast<object>()]);
+
+    /// <summary>A graph input whose dimensions are sizes (long; −1 = the dynamic batch) or names of dynamic dimensions (string).</summary>
+    public string Input(string name, TensorProto.Types.DataType type, IReadOnlyList<object> dimensions)
     {
         graph.Input.Add(ValueInfo(name, type, dimensions));
         return name;
     }
 
     /// <summary>Names <paramref name="value"/> as a graph output; a dimension of −1 is the dynamic batch.</summary>
-    public void Output(string value, string name, params long[] dimensions)
+    public void Output(string value, string name, params long[] dimensions) => Output(value, name, [.. dimensions.Cast<object>()]);
+
+    /// <summary>Names <paramref name="value"/> as a graph output with sizes or named dynamic dimensions, as <see cref="Input(string, TensorProto.Types.DataType, IReadOnlyList{object})"/>.</summary>
+    public void Output(string value, string name, IReadOnlyList<object> dimensions)
     {
         graph.Output.Add(ValueInfo(name, TensorProto.Types.DataType.Float, dimensions));
         Node("Identity", [value], output: name);
+    }
+
+    /// <summary>A float32 initializer of the given values and shape.</summary>
+    public string Floats(string name, float[] values, params long[] shape)
+    {
+        var proto = new TensorProto { Name = Unique(name), DataType = (int)TensorProto.Types.DataType.Float };
+        proto.Dims.AddRange(shape);
+        proto.FloatData.AddRange(values);
+        graph.Initializer.Add(proto);
+        return proto.Name;
     }
 
     /// <summary>A float32 initializer holding a copy of <paramref name="tensor"/>.</summary>
@@ -70,10 +86,20 @@ internal sealed class OnnxGraph
 
     private string Unique(string stem) => $"{stem}_{names++}";
 
-    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, long[] dimensions)
+    private static ValueInfoProto ValueInfo(string name, TensorProto.Types.DataType type, IReadOnlyList<object> dimensions)
     {
         var shape = new TensorShapeProto();
-        foreach (var d in dimensions) shape.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = Batch } : new TensorShapeProto.Types.Dimension { DimValue = d });
+        foreach (var d in dimensions)
+        {
+            shape.Dim.Add(d switch
+            {
+                string symbolic => new TensorShapeProto.Types.Dimension { DimParam = symbolic },
+                long size when size < 0 => new TensorShapeProto.Types.Dimension { DimParam = Batch },
+                long size => new TensorShapeProto.Types.Dimension { DimValue = size },
+                int size => new TensorShapeProto.Types.Dimension { DimValue = size },
+                _ => throw new ArgumentException($"A dimension of {d.GetType().Name} is neither a size nor a name.", nameof(dimensions)),
+            });
+        }
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
     }
 
@@ -84,6 +110,7 @@ internal sealed class OnnxGraph
         float f => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = f },
         double f => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = (float)f },
         long[] ints => Ints(name, ints),
+        string text => new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(text) },
         _ => throw new ArgumentException($"Attribute {name} has a value of type {value.GetType().Name}, which the graph builder does not write.", nameof(value)),
     };
 
