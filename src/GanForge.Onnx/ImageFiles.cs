@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace GanForge.Onnx;
 
-/// <summary>Generated images as PNG files: one image, or a grid with a 2-pixel black gap as GanForge's own grids.</summary>
+/// <summary>Generated images as PNG files (one image, or a grid with a 2-pixel black gap as GanForge's own grids), and image files as model inputs.</summary>
 public static class ImageFiles
 {
     private const int Gap = 2;
@@ -19,6 +19,44 @@ public static class ImageFiles
         if (images.Height == 1 && images.Width == 1) throw new ArgumentException("2-D points are not images: plot them instead.", nameof(images));
         var perRow = columns ?? (int)Math.Ceiling(Math.Sqrt(images.Count));
         return Encode(Canvas(images, [.. Enumerable.Range(0, images.Count)], perRow));
+    }
+
+    /// <summary>
+    /// An encoded image (PNG, JPEG, …) as one image (1, C, H, W) in [-1, 1]: grey (C = 1) when every pixel has R = G = B,
+    /// else RGB; null when the bytes do not decode.
+    /// </summary>
+    public static GeneratedImages? Decode(byte[] encoded)
+    {
+        using var bitmap = SKBitmap.Decode(encoded);
+        if (bitmap is null) return null;
+        var pixels = bitmap.Pixels;
+        var grey = pixels.All(p => p.Red == p.Green && p.Green == p.Blue);
+        var channels = grey ? 1 : 3;
+        var plane = pixels.Length;
+        var values = new float[channels * plane];
+        for (var i = 0; i < plane; i++)
+        {
+            values[i] = pixels[i].Red / 127.5f - 1;
+            if (grey) continue;
+            values[plane + i] = pixels[i].Green / 127.5f - 1;
+            values[2 * plane + i] = pixels[i].Blue / 127.5f - 1;
+        }
+        return new GeneratedImages(values, 1, channels, bitmap.Height, bitmap.Width);
+    }
+
+    /// <summary>A colour image (N, 3, H, W) as its luma (N, 1, H, W), Y = 0.299 R + 0.587 G + 0.114 B (BT.601), for a grey model.</summary>
+    public static GeneratedImages Grey(GeneratedImages images)
+    {
+        if (images.Channels == 1) return images;
+        var plane = images.Height * images.Width;
+        var values = new float[images.Count * plane];
+        for (var n = 0; n < images.Count; n++)
+        for (var i = 0; i < plane; i++)
+        {
+            var at = n * 3 * plane + i;
+            values[n * plane + i] = 0.299f * images.Values[at] + 0.587f * images.Values[at + plane] + 0.114f * images.Values[at + 2 * plane];
+        }
+        return new GeneratedImages(values, images.Count, 1, images.Height, images.Width);
     }
 
     private static SKBitmap Canvas(GeneratedImages images, int[] indices, int columns)

@@ -5,13 +5,25 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace GanForge.Onnx;
 
 /// <summary>What an exported model says about itself (its <c>metadata_props</c>, written by <c>ganforge export</c>).</summary>
-/// <param name="Kind">generator (z → image), decoder (an autoencoder's code → image) or encoder (image → code).</param>
+/// <param name="Kind">generator (z → image), decoder (an autoencoder's code → image), encoder (image → code) or translator (image → image).</param>
 /// <param name="Classes">Classes of a conditional generator (it then takes a label per image); 0 when unconditional.</param>
 public sealed record OnnxModelInfo(string Kind, string Model, int LatentDim, int Classes, int Channels, int Height, int Width, long TrainingStep,
     string GanForgeVersion, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>A 2-D point model (ring8, grid25) outputs points rather than images.</summary>
     public bool IsPoints => Height == 1 && Width == 1;
+
+    /// <summary>An image-to-image model: it translates images (<see cref="OnnxGenerator.Translate"/>) of any size.</summary>
+    public bool IsTranslator => Kind == "translator";
+
+    /// <summary>A translator's task (super-resolution, denoise, colorize, edges, inpaint, paired, unpaired); null for other kinds.</summary>
+    public string? Task => Metadata.GetValueOrDefault("task");
+
+    /// <summary>Output side ÷ input side: the upscaling factor of a super-resolution model, else 1.</summary>
+    public int Scale => Metadata.TryGetValue("scale", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 1;
+
+    /// <summary>Channels a translator takes (an inpainting model's last one is the mask); a generator's output channels otherwise.</summary>
+    public int InputChannels => Metadata.TryGetValue("input_channels", out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : Channels;
 
     internal static OnnxModelInfo Read(string source, IReadOnlyDictionary<string, string> metadata)
     {
@@ -117,6 +129,7 @@ public sealed class OnnxGenerator : IDisposable
     public GeneratedImages Generate(float[] latents, long[]? labels = null)
     {
         if (Info.Kind == "encoder") throw new InvalidOperationException("This model is an encoder: use Encode.");
+        if (Info.IsTranslator) throw new InvalidOperationException("This model is a translator: use Translate.");
         if (latents.Length == 0 || latents.Length % Info.LatentDim != 0)
             throw new ArgumentException($"{latents.Length} latent values do not make whole vectors of {Info.LatentDim}.", nameof(latents));
         var count = latents.Length / Info.LatentDim;
@@ -139,6 +152,23 @@ public sealed class OnnxGenerator : IDisposable
         if (Info.Classes == 0 && label is not null) throw new ArgumentException("This model is not conditional: it takes no label.", nameof(label));
         long[]? labels = Info.Classes == 0 ? null : [.. Enumerable.Range(0, count).Select(i => (long)(label ?? i % Info.Classes))];
         return Generate(SampleLatents(count, seed), labels);
+    }
+
+    /// <summary>
+    /// A translator's outputs (N, C, s·H, s·W) for images (N, <see cref="OnnxModelInfo.InputChannels"/>, H, W) in [-1, 1]
+    /// of any size, in one pass (cut very large images into tiles first).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not a translator.</exception>
+    /// <exception cref="ArgumentException">The images have another channel count than the model takes.</exception>
+    public GeneratedImages Translate(GeneratedImages images)
+    {
+        if (!Info.IsTranslator) throw new InvalidOperationException($"This model is a {Info.Kind}, not a translator.");
+        if (images.Channels != Info.InputChannels)
+            throw new ArgumentException($"The images have {images.Channels} channel(s) but the model takes {Info.InputChannels}.", nameof(images));
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("image", new DenseTensor<float>(images.Values, [images.Count, images.Channels, images.Height, images.Width]))]);
+        var output = results.Single();
+        var shape = output.AsTensor<float>().Dimensions;
+        return new GeneratedImages(output.AsEnumerable<float>().ToArray(), shape[0], shape[1], shape[2], shape[3]);
     }
 
     /// <summary>An encoder's codes (count × outputs) for images in [-1, 1]; for a VAE the first half of each row is μ, the second log σ².</summary>

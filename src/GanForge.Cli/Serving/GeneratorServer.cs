@@ -81,6 +81,7 @@ public sealed class GeneratorServer : IAsyncDisposable
         app.MapGet("/v1/info", () => Results.Json(new
         {
             info.Kind, info.Model, info.LatentDim, info.Classes, info.Channels, info.Height, info.Width, info.TrainingStep, GanforgeVersion = info.GanForgeVersion,
+            info.Task, info.Scale, info.InputChannels,
             Limits = new { options.MaxCount, options.MaxConcurrent, options.TimeoutSeconds, options.MaxBodyBytes, options.MaxImageSide },
         }, Json));
         app.MapGet("/v1/generate", (HttpRequest request) => Generate(generator, options, request)).RequireRateLimiting(Limiter);
@@ -96,6 +97,7 @@ public sealed class GeneratorServer : IAsyncDisposable
     {
         var info = generator.Info;
         if (info.Kind == "encoder") return Error(400, "This model is an encoder: it does not generate.");
+        if (info.IsTranslator) return Error(400, $"This model is a translator ({info.Task}): it does not generate; POST an image to /v1/translate.");
         if (!TryInt(request, "count", 1, out var count) || count < 1 || count > options.MaxCount)
             return Error(400, $"count must be a whole number from 1 to {options.MaxCount}.");
         if (!TryInt(request, "seed", 0, out var seed)) return Error(400, "seed must be a whole number.");
@@ -132,7 +134,13 @@ public sealed class GeneratorServer : IAsyncDisposable
         if (ImageFile.DeclaredSize(format, bytes) is not { } size) return Error(400, $"The {format} image's header gives no size.");
         if (Math.Max(size.Width, size.Height) > options.MaxImageSide)
             return Error(400, $"The image is {size.Width}×{size.Height}; the largest side served is {options.MaxImageSide} pixels.");
-        return Error(400, $"This model is a {generator.Info.Kind} of {generator.Info.Model}: it makes images from noise and does not translate them.");
+        var info = generator.Info;
+        if (!info.IsTranslator) return Error(400, $"This model is a {info.Kind} of {info.Model}: it makes images from noise and does not translate them.");
+        if (info.Task == "inpaint") return Error(400, "This model fills holes and needs a mask with the image; use 'ganforge translate --mask'.");
+        if (ImageFiles.Decode(bytes) is not { } image) return Error(400, $"The {format} image does not decode.");
+        if (image.Channels == 1 && info.InputChannels == 3) return Error(400, "The image is grey, but this model translates colour images; send a colour image.");
+        var output = generator.Translate(info.InputChannels == 1 ? ImageFiles.Grey(image) : image);
+        return Results.Bytes(ImageFiles.ToPng(output, 0), "image/png");
     }
 
     private static bool TryInt(HttpRequest request, string name, int fallback, out int value)

@@ -60,7 +60,7 @@ public sealed partial class CliTests
             ["upscale", "-c", "{translator}", "-i", "{dir}/in.png", "-o", "{dir}/out", "--scale", "3"], "--scale is 3 but the model upscales by ×4"),
         ["a grey image into a colour translator"] = new(d => TestData.WriteSolidPng($"{d}/grey.png", 8, 8, new SkiaSharp.SKColor(90, 90, 90)),
             ["translate", "-c", "{translator}", "-i", "{dir}/grey.png", "-o", "{dir}/out"], "is grey, but this model translates colour images"),
-        ["export of a translator"] = new(_ => { }, ["export", "-c", "{translator}", "-o", "{dir}/m.onnx"], "holds an image-to-image model (srresnet)"),
+        ["export of a translator's encoder"] = new(_ => { }, ["export", "-c", "{translator}", "-o", "{dir}/m.onnx", "--encoder"], "is an image-to-image model ('srresnet')"),
         ["an A|B file of odd width"] = new(d => OddPair($"{d}/pairs"),
             ["train", "--data", "{dir}/pairs", "--task", "paired", "--model", "unet", "--objective", "pix2pix", "--runs", "{dir}/runs"], "must have an even width"),
         ["paired folders whose names differ"] = new(d => PairsWithDifferentNames($"{d}/pairs"),

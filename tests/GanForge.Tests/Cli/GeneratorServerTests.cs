@@ -89,6 +89,31 @@ public sealed class GeneratorServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_translator_answers_a_posted_image_with_its_translation_and_refuses_a_grey_one()
+    {
+        var (model, _) = OnnxExport.ExportModel(Path.Combine(AppContext.BaseDirectory, "Fixtures", "translators", "srresnet-x4-colour.ckpt"));
+        using var translator = OnnxGenerator.Load(model.ToByteArray(), "srresnet");
+        await using var server = await Start(translator);
+        var info = JsonDocument.Parse(await http.GetStringAsync($"{server.Address}/v1/info")).RootElement;
+        Assert.Equal(("translator", 4), (info.GetProperty("kind").GetString(), info.GetProperty("scale").GetInt32()));
+
+        var colour = Path.GetTempFileName();
+        TestData.WriteSolidPng(colour, 6, 5, new SkiaSharp.SKColor(200, 40, 90));
+        var response = await http.PostAsync($"{server.Address}/v1/translate", new ByteArrayContent(File.ReadAllBytes(colour)));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+        using (var result = SkiaSharp.SKBitmap.Decode(await response.Content.ReadAsByteArrayAsync()))
+            Assert.Equal((24, 20), (result.Width, result.Height));
+
+        TestData.WriteSolidPng(colour, 6, 5, new SkiaSharp.SKColor(90, 90, 90));
+        var grey = await ErrorOf(await http.PostAsync($"{server.Address}/v1/translate", new ByteArrayContent(File.ReadAllBytes(colour))));
+        File.Delete(colour);
+        Assert.Equal(HttpStatusCode.BadRequest, grey.Status);
+        Assert.Contains("grey", grey.Error);
+        Assert.Contains("does not generate", (await ErrorOf(await http.GetAsync($"{server.Address}/v1/generate"))).Error);
+    }
+
+    [Fact]
     public async Task With_an_api_key_every_request_but_healthz_needs_it()
     {
         using var generator = Fixture("vae-mlp");

@@ -15,6 +15,37 @@ public sealed class OnnxGeneratorTests : IDisposable
 
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints-v1", name + ".ckpt");
 
+    [Fact]
+    public void The_package_translates_an_image_file_as_torchsharp_does_and_says_what_the_model_is()
+    {
+        var checkpoint = Path.Combine(AppContext.BaseDirectory, "Fixtures", "translators", "srresnet-x4-colour.ckpt");
+        var path = temp.File("sr.onnx");
+        OnnxExport.Export(checkpoint, path);
+        using var onnx = OnnxGenerator.Load(path);
+        Assert.True(onnx.Info.IsTranslator);
+        Assert.Equal(("super-resolution", 4, 3), (onnx.Info.Task, onnx.Info.Scale, onnx.Info.InputChannels));
+
+        var random = new Random(2);
+        using (var bitmap = new SKBitmap(11, 9))
+        {
+            for (var y = 0; y < 9; y++)
+            for (var x = 0; x < 11; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(temp.File("in.png"), data.ToArray());
+        }
+        var image = ImageFiles.Decode(File.ReadAllBytes(temp.File("in.png")))!;
+        var output = onnx.Translate(image);
+        Assert.Equal((1, 3, 36, 44), (output.Count, output.Channels, output.Height, output.Width));
+
+        using var trained = TrainedTranslator.Load(checkpoint);
+        using var scope = NewDisposeScope();
+        var expected = trained.Translate(trained.ReadInput(temp.File("in.png"))).flatten().data<float>().ToArray();
+        Assert.True(expected.Zip(output.Values).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4f);
+        Assert.Throws<ArgumentException>(() => onnx.Translate(ImageFiles.Grey(image)));
+        Assert.Throws<InvalidOperationException>(() => onnx.Generate(1, 0));
+    }
+
     [Theory]
     [InlineData("projection-dcgan28-small")]
     [InlineData("vae-mlp")]
