@@ -217,7 +217,7 @@ public sealed record ModelConfig
     [Setting("Size of G's label embedding (default: the number of classes).", Range = "(0, inf)")]
     public int? EmbedDim { get; init; }
 
-    [Setting("Residual blocks of the resnet and srresnet generators (default: the model's own: resnet 9 from 256 px and 6 below, as CycleGAN; srresnet 16).", Range = "[1, 64]", Scope = SettingScope.Translation)]
+    [Setting("Residual blocks of the resnet, srresnet and rrdb generators (default: the model's own: resnet 9 from 256 px and 6 below, as CycleGAN; srresnet 16; rrdb 23 RRDBs, as ESRGAN).", Range = "[1, 64]", Scope = SettingScope.Translation)]
     public int? Blocks { get; init; }
 
     [Setting("Strided layers of the PatchGAN discriminator (n_layers; 3 gives pix2pix's 70×70 receptive field).", Range = "[1, 6]", Scope = SettingScope.Translation)]

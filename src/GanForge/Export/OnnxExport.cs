@@ -260,6 +260,30 @@ public static class OnnxExport
                     h = graph.Node("Add", [Emit(c["trunk"], h), stem]);                                       // (B, ngf, h, w)
                     return graph.Node("Tanh", [Emit(c["head"], Emit(c["upsample"], h))]);                     // (B, C_out, s·h, s·w)
                 }
+                case RrdbGenerator rrdb:
+                {
+                    var c = Children(rrdb);
+                    var stem = Emit(c["stem"], x);                                                             // (B, ngf, h, w)
+                    var h = ((ModuleList<ResidualInResidualDenseBlock>)c["blocks"]).Aggregate(stem, (t, block) => Emit(block, t));
+                    h = graph.Node("Add", [Emit(c["trunk"], h), stem]);                                       // (B, ngf, h, w)
+                    foreach (var conv in (ModuleList<Conv2d>)c["upsample"])                                   // (B, ngf, 2h, 2w) per stage
+                    {
+                        var doubled = graph.Node("Resize", [h, "", graph.Floats("scales", [1, 1, 2, 2], 4)],
+                            [("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor")]);
+                        h = graph.Node("LeakyRelu", [Emit(conv, doubled)], [("alpha", RrdbGenerator.Slope)]);
+                    }
+                    return graph.Node("Tanh", [Emit(c["head"], graph.Node("LeakyRelu", [Emit(c["refine"], h)], [("alpha", RrdbGenerator.Slope)]))]);
+                }
+                case ResidualInResidualDenseBlock:
+                    return Residual(x, Emit(Children(module)["body"], x));
+                case ResidualDenseBlock dense:
+                {
+                    var convs = ((ModuleList<Conv2d>)Children(dense)["convs"]).ToList();
+                    var features = new List<string> { x };
+                    for (var i = 0; i < 4; i++)
+                        features.Add(graph.Node("LeakyRelu", [Emit(convs[i], graph.Node("Concat", [.. features], [("axis", 1L)]))], [("alpha", RrdbGenerator.Slope)]));
+                    return Residual(x, Emit(convs[4], graph.Node("Concat", [.. features], [("axis", 1L)])));
+                }
                 case SrResidualBlock or ResnetBlock:
                     return graph.Node("Add", [x, Emit(Children(module)["body"], x)]);
                 case ResnetGenerator resnet:
@@ -342,6 +366,10 @@ public static class OnnxExport
             var pads = graph.Node("Concat", [graph.Int64s("zeros", 0, 0, 0, 0, 0, 0), extra], [("axis", 0L)]);
             return (graph.Node("Pad", [x, pads], [("mode", "edge")]), size);
         }
+
+        /// <summary>x + β·branch, ESRGAN's scaled residual.</summary>
+        private string Residual(string x, string branch) =>
+            graph.Node("Add", [x, graph.Node("Mul", [branch, graph.Floats("beta", [(float)ResidualInResidualDenseBlock.Beta])])]);
 
         /// <summary>The top-left (H, W) of an image, <paramref name="size"/> holding [H, W].</summary>
         private string Crop(string x, string size) =>

@@ -98,6 +98,10 @@ public static class ModelZoo
         {
             Generator = a => new SrResNetGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 16),
         },
+        new("rrdb", "ESRGAN's generator (Wang et al. 2018): 23 residual-in-residual dense blocks, no BatchNorm, nearest-neighbour + conv ×2 stages, ngf 64; upscales by data.scale itself", 64, Upscales: true)
+        {
+            Generator = a => new RrdbGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 23),
+        },
     ];
 
     /// <summary>Whether model.name is an image-to-image generator.</summary>

@@ -153,6 +153,16 @@ public static class Recipes
         new("srgan", "SRGAN ×4: the srresnet recipe's G pretrained on MSE for half the run, then MSE + perceptual (feature maps) + 10⁻³·adversarial against SRGAN's D",
             "Ledig et al. 2017, §2.2 and §3.2 (SRGAN; VGG replaced by the dataset's evaluation network unless --perceptual-network gives VGG19)",
             SuperResolution with { Objective = SuperResolution.Objective with { Name = "srgan", PretrainSteps = 2000 } }),
+        new("esrgan", "ESRGAN ×4: an RRDB generator (4 blocks, ngf 32: CPU-sized; the paper has 23 and 64) pretrained on L1 for half the run, then perceptual + 5·10⁻³ relativistic-average adversarial + 10⁻²·L1",
+            "Wang et al. 2018, §3 and §4.1 (VGG replaced by the dataset's evaluation network unless --perceptual-network gives VGG19)",
+            SuperResolution with
+            {
+                Model = SuperResolution.Model with { Name = "rrdb", Ngf = 32, Blocks = 4 },
+                Objective = SuperResolution.Objective with
+                {
+                    Name = "srgan", Relativistic = true, PixelLoss = PixelLoss.L1, PixelWeight = 1e-2, PerceptualWeight = 1, AdversarialWeight = 5e-3, PretrainSteps = 2000,
+                },
+            }),
         new("cyclegan", "CycleGAN: ResNet G (6 blocks, ngf 32), instance-norm 70×70 PatchGANs, LSGAN, cycle λ = 10, identity 0.5, 50-image pools, Adam 2e-4 β1 0.5, constant then linear decay, batch 1; give two domains with --data DIR (trainA/, trainB/) or as two datasets, e.g. --data mnist --data-b colour-mnist",
             "Zhu et al. 2017, §4 and App. 7",
             Translation with

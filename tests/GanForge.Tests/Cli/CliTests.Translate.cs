@@ -11,6 +11,7 @@ public sealed partial class CliTests
         { "pix2pix-l1", ["--data", "mnist-embedded"] },
         { "srresnet", ["--data", "mnist-embedded", "--blocks", "1"] },
         { "srgan", ["--data", "mnist-embedded", "--blocks", "1", "--pretrain-steps", "2", "--perceptual-weight", "0"] },
+        { "esrgan", ["--data", "mnist-embedded", "--blocks", "1", "--pretrain-steps", "2", "--perceptual-weight", "0"] },
         { "cyclegan", ["--data", "mnist-embedded", "--data-b", "colour-mnist-embedded", "--blocks", "1"] },
     };
 

@@ -88,7 +88,7 @@ public sealed class OnnxExportTests
         var data = new TheoryData<string, int, int>();
         foreach (var name in ModelZoo.Translators.Select(t => t.Name))
         foreach (var ngf in new[] { 4, 8 })
-        foreach (var scale in name == "srresnet" ? new[] { 2, 4 } : [1, 4])
+        foreach (var scale in ModelZoo.RequireTranslator(name).Upscales ? new[] { 2, 4 } : [1, 4])
             data.Add(name, ngf, scale);
         return data;
     }
