@@ -73,7 +73,7 @@ public static class TranslatorEvaluation
         var targetImages = targets.ToTensor();
         var inputs = test.Inputs is { } files ? files.Take(count).ToTensor() : MakeInputs(config.Data, targetImages, options.Seed);
         var inputLabels = (test.Inputs ?? test.Targets).Labels?[..count];
-        var region = Region(config.Data, inputs, test.Shape, count);
+        var region = Region(config.Data, inputs, test.Shape);
         outputs?.Invoke("input", config.Data.Task == DataTask.Inpaint ? inputs.narrow(1, 0, inputs.shape[1] - 1) : inputs);
         outputs?.Invoke("target", targetImages);
 
@@ -140,7 +140,7 @@ public static class TranslatorEvaluation
     }
 
     /// <summary>What a method is scored on: (N, 1, H, W), 1 inside; a border of data.scale pixels is shaved for SR, only the holes count for inpainting.</summary>
-    private static Tensor? Region(DataConfig data, Tensor inputs, ImageShape target, int count)
+    private static Tensor? Region(DataConfig data, Tensor inputs, ImageShape target)
     {
         switch (data.Task)
         {
