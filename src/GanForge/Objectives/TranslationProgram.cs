@@ -38,7 +38,8 @@ public sealed record TranslationWeights(PixelLoss PixelLoss, double Pixel, doubl
 /// <summary>
 /// The paired image-to-image objectives as phases over <c>generator</c> and (pix2pix, srgan) <c>discriminator</c>:
 /// <list type="bullet">
-/// <item><c>generator-pretrain</c> (objective.pretrain_steps): G alone on the pixel (and perceptual) loss, SRGAN's SRResNet start;</item>
+/// <item><c>generator-pretrain</c> (objective.pretrain_steps): G alone on the pixel loss at weight 1, the PSNR-oriented start of
+/// SRGAN (SRResNet-MSE) and ESRGAN (L1);</item>
 /// <item><c>discriminator</c>: D learns real pairs from G's, on a fresh batch; its fakes keep G's graph for the G phase;</item>
 /// <item><c>generator</c>: λ_pix·pixel(G(x), y) + λ_perc·‖φ(G(x)) − φ(y)‖² + λ_adv·adversarial, D frozen.</item>
 /// </list>
@@ -81,7 +82,7 @@ public sealed class TranslationProgram : ITranslatingProgram
                 ? ModelZoo.CreateSrganDiscriminator(config.Model, output.Channels)
                 : ModelZoo.CreatePatchDiscriminator(config.Model, conditionChannels + output.Channels, Normalization.Batch, output);
             networks.Add(new("discriminator", "d", NetworkSide.Discriminator, Discriminator));
-            if (pretrain > 0) phases.Add(new("generator-pretrain", ["generator"], new PhaseInterval(Until: pretrain), c => GeneratorLoss(c, adversarial: false)));
+            if (pretrain > 0) phases.Add(new("generator-pretrain", ["generator"], new PhaseInterval(Until: pretrain), PretrainLoss));
             phases.Add(new("discriminator", ["discriminator"], new PhaseInterval(From: pretrain), DiscriminatorLoss));
             phases.Add(new("generator", ["generator"], new PhaseInterval(From: pretrain), c => GeneratorLoss(c, adversarial: true)) { Frozen = ["discriminator"] });
         }
@@ -149,6 +150,15 @@ public sealed class TranslationProgram : ITranslatingProgram
         if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * Regularisers.SquaredNorm(Generator);
         metrics.Insert(0, ("g_loss", loss.detach()));
         return new(loss, metrics);
+    }
+
+    /// <summary>The pixel loss alone, unweighted: what SRGAN and ESRGAN pretrain G on before any perceptual or adversarial term.</summary>
+    private PhaseLoss PretrainLoss(PhaseContext context)
+    {
+        var pair = Fresh(context);
+        var pixel = TranslationLosses.Pixel(pair.Output, pair.Target, weights.PixelLoss);
+        var loss = config.Optimizer.L2G > 0 ? pixel + config.Optimizer.L2G * Regularisers.SquaredNorm(Generator) : pixel;
+        return new(loss, [("g_loss", loss.detach()), ("pixel", pixel.detach())]);
     }
 
     private Pair Fresh(PhaseContext context)

@@ -65,7 +65,8 @@ public sealed class TranslationTrainingTests : IDisposable
     [Fact]
     public void Srgan_pretrains_the_generator_alone_then_trains_against_its_discriminator()
     {
-        var config = Tiny(temp.Path, "srgan", "srresnet", DataTask.SuperResolution, steps: 4);
+        var tiny = Tiny(temp.Path, "srgan", "srresnet", DataTask.SuperResolution, steps: 4);
+        var config = tiny with { Objective = tiny.Objective with { PixelWeight = 5 } };
         using var trainer = Trainer.Start(config, RunData.Load(config));
         var d = trainer.Network("discriminator").parameters().Select(p => p.detach().clone()).ToList();
         trainer.Run(stopAtStep: 2);
@@ -75,6 +76,9 @@ public sealed class TranslationTrainingTests : IDisposable
         var metrics = trainer.RunDirectory.ReadMetrics();
         Assert.Null(metrics.First().DLoss);
         Assert.NotNull(metrics.Last().DLoss);
+        // Pretraining is the PSNR-oriented model's: G's loss is the pixel loss alone, whatever the other weights.
+        Assert.Equal(metrics.First().Pixel, metrics.First().GLoss);
+        Assert.NotEqual(metrics.Last().Pixel, metrics.Last().GLoss);
     }
 
     [Fact]
