@@ -38,12 +38,7 @@ internal static class TranslateCommand
             var (tileSide, margin) = (parse.GetValue(tile), parse.GetValue(overlap));
             if (tileSide < 8) throw new CliUsageException($"--tile is {tileSide}; expected at least 8 pixels.");
             if (margin < 0 || 2 * margin >= tileSide) throw new CliUsageException($"--overlap is {margin}; expected 0 or more and less than half of --tile ({tileSide}).");
-            var way = upscale ? Direction.AToB : parse.GetValue(direction) switch
-            {
-                "a-to-b" => Direction.AToB,
-                "b-to-a" => Direction.BToA,
-                var other => throw new CliUsageException($"--direction is '{other}'; expected a-to-b or b-to-a."),
-            };
+            var way = upscale ? Direction.AToB : ParseDirection(parse.GetValue(direction)!);
             var source = parse.GetValue(input)!;
             var files = File.Exists(source) ? [source]
                 : Directory.Exists(source) ? Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Where(f => IO.ImageFile.Sniff(Head(f)) is not null).Order(StringComparer.Ordinal).ToList()
@@ -74,6 +69,14 @@ internal static class TranslateCommand
         }));
         return command;
     }
+
+    /// <summary>The value of a --direction option.</summary>
+    internal static Direction ParseDirection(string text) => text switch
+    {
+        "a-to-b" => Direction.AToB,
+        "b-to-a" => Direction.BToA,
+        _ => throw new CliUsageException($"--direction is '{text}'; expected a-to-b or b-to-a."),
+    };
 
     private static byte[] Head(string path)
     {

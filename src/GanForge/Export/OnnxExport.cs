@@ -66,16 +66,17 @@ public static class OnnxExport
     /// autoencoder's encoder — to <paramref name="outputPath"/> as ONNX, atomically. Returns the metadata written.
     /// </summary>
     /// <exception cref="UsageException">An encoder was asked of a GAN, or a layer cannot be exported.</exception>
-    public static IReadOnlyDictionary<string, string> Export(string checkpointOrRun, string outputPath, bool encoder = false)
+    public static IReadOnlyDictionary<string, string> Export(string checkpointOrRun, string outputPath, bool encoder = false, Direction direction = Direction.AToB)
     {
-        var (model, metadata) = ExportModel(checkpointOrRun, encoder);
+        var (model, metadata) = ExportModel(checkpointOrRun, encoder, direction);
         AtomicFile.WriteAllBytes(outputPath, model.ToByteArray());
         return metadata;
     }
 
     /// <summary>The ONNX model of a checkpoint's (or run's newest checkpoint's) generator or encoder, in memory, with its metadata.</summary>
-    /// <exception cref="UsageException">An encoder was asked of a GAN, or a layer cannot be exported.</exception>
-    public static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportModel(string checkpointOrRun, bool encoder = false)
+    /// <param name="direction">For a CycleGAN: b-to-a exports F, the generator that translates back.</param>
+    /// <exception cref="UsageException">An encoder was asked of a GAN, b-to-a of anything but a CycleGAN, or a layer cannot be exported.</exception>
+    public static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportModel(string checkpointOrRun, bool encoder = false, Direction direction = Direction.AToB)
     {
         var checkpoint = TrainedGenerator.ResolveCheckpoint(checkpointOrRun);
         var header = Checkpoint.ReadHeader(checkpoint);
@@ -83,8 +84,10 @@ public static class OnnxExport
         if (config.Data.Task != DataTask.None)
         {
             if (encoder) throw new UsageException("encoder", $"Checkpoint '{checkpoint}' is an image-to-image model ('{config.Model.Name}'); only the autoencoders (ae, vae) have an encoder to export.");
-            return ExportTranslator(checkpoint, header);
+            return ExportTranslator(checkpoint, header, direction);
         }
+        if (direction == Direction.BToA)
+            throw new UsageException("direction", $"Checkpoint '{checkpoint}' is a noise-to-image model; only a cyclegan run translates both ways.");
         var autoencoder = ObjectiveFactory.IsAutoencoder(config.Objective);
         if (encoder && !autoencoder)
             throw new UsageException("encoder", $"Checkpoint '{checkpoint}' is a GAN ('{config.Objective.Name}'); only the autoencoders (ae, vae) have an encoder to export.");
@@ -117,16 +120,21 @@ public static class OnnxExport
         return (model, metadata);
     }
 
-    /// <summary>A translator's graph and metadata; a CycleGAN exports its a-to-b generator.</summary>
-    private static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportTranslator(string checkpoint, CheckpointHeader header)
+    /// <summary>A translator's graph and metadata; a CycleGAN exports G (a-to-b) or F (b-to-a).</summary>
+    private static (ModelProto Model, IReadOnlyDictionary<string, string> Metadata) ExportTranslator(string checkpoint, CheckpointHeader header, Direction direction)
     {
         var config = header.Config;
-        var input = Degradations.InputShape(config.Data, header.Shape);
+        var reverse = direction == Direction.BToA;
+        if (reverse && config.Objective.Name != "cyclegan")
+            throw new UsageException("direction", $"Only a cyclegan run translates both ways; '{checkpoint}' was trained {config.Data.Direction.ToConfigName()} with {config.Objective.Name}.");
+        var (input, output) = (Degradations.InputShape(config.Data, header.Shape), header.Shape);
+        if (reverse) (input, output) = (output, input);
+        var network = reverse ? "generator_ba" : "generator";
         using var scope = NewDisposeScope();
-        using var module = ModelZoo.CreateTranslator(config.Model, input, header.Shape);
-        Checkpoint.RestoreSamplingWeights(checkpoint, module, "generator");
+        using var module = ModelZoo.CreateTranslator(config.Model, input, output);
+        Checkpoint.RestoreSamplingWeights(checkpoint, module, network);
         module.eval();
-        var scale = header.Shape.Height / input.Height;
+        var scale = output.Height / input.Height;
         var metadata = new Dictionary<string, string>
         {
             [Keys.Kind] = OnnxModelKind.Translator.ToConfigName(),
@@ -138,15 +146,15 @@ public static class OnnxExport
             [Keys.InputChannels] = input.Channels.ToString(),
             [Keys.LatentDim] = "0",
             [Keys.Classes] = "0",
-            [Keys.Channels] = header.Shape.Channels.ToString(),
-            [Keys.Height] = header.Shape.Height.ToString(),
-            [Keys.Width] = header.Shape.Width.ToString(),
+            [Keys.Channels] = output.Channels.ToString(),
+            [Keys.Height] = output.Height.ToString(),
+            [Keys.Width] = output.Width.ToString(),
             [Keys.ValueRange] = "-1,1",
             [Keys.TrainingStep] = header.Position.Step.ToString(),
-            [Keys.SamplingWeights] = config.Data.Direction == Direction.AToB ? "generator" : "generator (b-to-a data)",
+            [Keys.SamplingWeights] = reverse ? "generator_ba (b-to-a)" : "generator",
             [Keys.GanForgeVersion] = Version,
         };
-        return (Translator(module, input, header.Shape.Channels, ModelZoo.InputUpscale(config.Model, config.Data), scale, metadata), metadata);
+        return (Translator(module, input, output.Channels, ModelZoo.InputUpscale(config.Model, config.Data), scale, metadata), metadata);
     }
 
     /// <summary>

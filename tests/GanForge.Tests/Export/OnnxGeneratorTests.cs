@@ -1,6 +1,9 @@
+using GanForge.Configuration;
+using GanForge.Data;
 using GanForge.Export;
 using GanForge.Onnx;
 using GanForge.Sampling;
+using GanForge.Training;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +47,37 @@ public sealed class OnnxGeneratorTests : IDisposable
         Assert.True(expected.Zip(output.Values).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4f);
         Assert.Throws<ArgumentException>(() => onnx.Translate(ImageFiles.Grey(image)));
         Assert.Throws<InvalidOperationException>(() => onnx.Generate(1, 0));
+    }
+
+    [Fact]
+    public void A_cyclegan_exports_either_generator_and_nothing_else_exports_b_to_a()
+    {
+        var tiny = TestData.TinyConfig(temp.File("runs"), steps: 1);
+        var config = tiny with
+        {
+            Data = tiny.Data with { DatasetB = ColourMnist.EmbeddedName, Task = DataTask.Unpaired, Limit = 16 },
+            Model = new ModelConfig { Name = "resnet", Ngf = 4, Ndf = 4, Blocks = 1 },
+            Objective = new ObjectiveConfig { Name = "cyclegan" },
+            Training = tiny.Training with { BatchSize = 1 },
+        };
+        string run;
+        using (var trainer = Trainer.Start(config, RunData.Load(config))) run = trainer.Run().Run.Path;
+
+        using var scope = NewDisposeScope();
+        var image = rand(1, 3, 12, 20) * 2 - 1;
+        foreach (var direction in new[] { Direction.AToB, Direction.BToA })
+        {
+            var path = temp.File($"{direction}.onnx");
+            OnnxExport.Export(run, path, direction: direction);
+            using var onnx = OnnxGenerator.Load(path);
+            using var trained = TrainedTranslator.Load(run, direction: direction);
+            var expected = trained.Translate(image).flatten().data<float>().ToArray();
+            var actual = onnx.Translate(new GeneratedImages(image.flatten().data<float>().ToArray(), 1, 3, 12, 20)).Values;
+            Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) <= 1e-4f, $"{direction}");
+        }
+        var sr = Path.Combine(AppContext.BaseDirectory, "Fixtures", "translators", "srresnet-x4-colour.ckpt");
+        Assert.Contains("cyclegan", Assert.Throws<UsageException>(() =>
+            OnnxExport.Export(sr, temp.File("x.onnx"), direction: Direction.BToA)).Message);
     }
 
     [Theory]
