@@ -220,6 +220,9 @@ public sealed record ModelConfig
     [Setting("Residual blocks of the resnet, srresnet and rrdb generators (default: the model's own: resnet 9 from 256 px and 6 below, as CycleGAN; srresnet 16; rrdb 23 RRDBs, as ESRGAN).", Range = "[1, 64]", Scope = SettingScope.Translation)]
     public int? Blocks { get; init; }
 
+    [Setting("srresnet and rrdb add their output to the bicubic enlargement of the input (VDSR's global residual, Kim et al. 2016): training starts at bicubic and learns only the missing detail.", Scope = SettingScope.Translation)]
+    public bool BicubicSkip { get; init; }
+
     [Setting("Strided layers of the PatchGAN discriminator (n_layers; 3 gives pix2pix's 70×70 receptive field).", Range = "[1, 6]", Scope = SettingScope.Translation)]
     public int DLayers { get; init; } = 3;
 

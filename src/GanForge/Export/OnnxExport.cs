@@ -165,14 +165,8 @@ public static class OnnxExport
     {
         var graph = new OnnxGraph();
         var x = graph.Input(ImageInput, TensorProto.Types.DataType.Float, [-1L, (long)input.Channels, "height", "width"]);
-        if (inputUpscale > 1)
-        {
-            // PyTorch's bicubic (a = −0.75, half-pixel centres, edge values repeated), then the clamp of Degradations.Upscale.
-            var enlarged = graph.Node("Resize", [x, "", graph.Floats("scales", [1, 1, inputUpscale, inputUpscale], 4)],
-                [("mode", "cubic"), ("cubic_coeff_a", -0.75), ("coordinate_transformation_mode", "half_pixel"), ("exclude_outside", 0L)]);
-            x = graph.Node("Clip", [enlarged, graph.Floats("min", [-1f]), graph.Floats("max", [1f])]);
-        }
-        var output = new Emitter(graph, input).Emit(translator, x);
+        var emitter = new Emitter(graph, input);
+        var output = emitter.Emit(translator, inputUpscale > 1 ? emitter.Bicubic(x, inputUpscale) : x);
         graph.Output(output, TranslatedOutput, [-1L, (long)outputChannels, scale == 1 ? "height" : "scaled_height", scale == 1 ? "width" : "scaled_width"]);
         return graph.Model(metadata, Version);
     }
@@ -266,7 +260,7 @@ public static class OnnxExport
                     var stem = Emit(c["stem"], x);                                                             // (B, ngf, h, w)
                     var h = ((ModuleList<SrResidualBlock>)c["blocks"]).Aggregate(stem, (t, block) => Emit(block, t));
                     h = graph.Node("Add", [Emit(c["trunk"], h), stem]);                                       // (B, ngf, h, w)
-                    return graph.Node("Tanh", [Emit(c["head"], Emit(c["upsample"], h))]);                     // (B, C_out, s·h, s·w)
+                    return Output(x, Emit(c["head"], Emit(c["upsample"], h)), sr.Scale, sr.BicubicSkip);       // (B, C_out, s·h, s·w)
                 }
                 case RrdbGenerator rrdb:
                 {
@@ -280,7 +274,7 @@ public static class OnnxExport
                             [("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor")]);
                         h = graph.Node("LeakyRelu", [Emit(conv, doubled)], [("alpha", RrdbGenerator.Slope)]);
                     }
-                    return graph.Node("Tanh", [Emit(c["head"], graph.Node("LeakyRelu", [Emit(c["refine"], h)], [("alpha", RrdbGenerator.Slope)]))]);
+                    return Output(x, Emit(c["head"], graph.Node("LeakyRelu", [Emit(c["refine"], h)], [("alpha", RrdbGenerator.Slope)])), rrdb.Scale, rrdb.BicubicSkip);
                 }
                 case ResidualInResidualDenseBlock:
                     return Residual(x, Emit(Children(module)["body"], x));
@@ -374,6 +368,17 @@ public static class OnnxExport
             var pads = graph.Node("Concat", [graph.Int64s("zeros", 0, 0, 0, 0, 0, 0), extra], [("axis", 0L)]);
             return (graph.Node("Pad", [x, pads], [("mode", "edge")]), size);
         }
+
+        /// <summary>An SR head's output: tanh, or with a bicubic skip the clamped sum with the bicubic enlargement of the input.</summary>
+        private string Output(string x, string head, int scale, bool bicubicSkip) =>
+            bicubicSkip ? Clamp(graph.Node("Add", [scale == 1 ? x : Bicubic(x, scale), head])) : graph.Node("Tanh", [head]);
+
+        /// <summary>PyTorch's bicubic enlargement (a = −0.75, half-pixel centres, edge values repeated), clamped as Degradations.Upscale.</summary>
+        public string Bicubic(string x, int scale) =>
+            Clamp(graph.Node("Resize", [x, "", graph.Floats("scales", [1, 1, scale, scale], 4)],
+                [("mode", "cubic"), ("cubic_coeff_a", -0.75), ("coordinate_transformation_mode", "half_pixel"), ("exclude_outside", 0L)]));
+
+        private string Clamp(string x) => graph.Node("Clip", [x, graph.Floats("min", [-1f]), graph.Floats("max", [1f])]);
 
         /// <summary>x + β·branch, ESRGAN's scaled residual.</summary>
         private string Residual(string x, string branch) =>

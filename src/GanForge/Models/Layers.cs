@@ -39,6 +39,18 @@ public static class Layers
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     });
 
+    /// <summary>The bicubic enlargement of <paramref name="x"/> plus <paramref name="detail"/>, clamped to the image range: a global residual.</summary>
+    public static Tensor AddToBicubic(Tensor x, Tensor detail, int scale) =>
+        ((scale == 1 ? x : Data.Degradations.Upscale(x, scale)) + detail).clamp(-1, 1);
+
+    /// <summary>A residual head's weights scaled by 0.1 and its bias zeroed, so the residual starts small.</summary>
+    public static void StartSmall(TorchSharp.Modules.Conv2d head)
+    {
+        using var _ = no_grad();
+        head.weight!.mul_(0.1);
+        head.bias?.zero_();
+    }
+
     /// <summary>Pads a (B, C, H, W) map at the bottom and right (edge pixels repeated) so both sides are multiples of <paramref name="multiple"/>.</summary>
     public static Tensor PadToMultiple(Tensor x, int multiple)
     {

@@ -29,7 +29,7 @@ public sealed record ModelSpec(string Name, string Description, int DefaultNgf, 
 }
 
 /// <summary>What a translator factory gets: input and output shapes, the upscaling factor (1 unless super-resolution), width and residual blocks.</summary>
-public sealed record TranslatorArgs(ImageShape Input, ImageShape Output, int Scale, int Ngf, int? Blocks);
+public sealed record TranslatorArgs(ImageShape Input, ImageShape Output, int Scale, int Ngf, int? Blocks, bool BicubicSkip);
 
 /// <summary>
 /// One line of the image-to-image registry: a generator that maps an input image to an output image. Which
@@ -96,11 +96,11 @@ public static class ModelZoo
         },
         new("srresnet", "SRGAN's SRResNet (Ledig et al. 2017): 16 residual blocks, pixel-shuffle ×2 stages, ngf 64; upscales by data.scale itself", 64, Upscales: true)
         {
-            Generator = a => new SrResNetGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 16),
+            Generator = a => new SrResNetGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 16, a.BicubicSkip),
         },
         new("rrdb", "ESRGAN's generator (Wang et al. 2018): 23 residual-in-residual dense blocks, no BatchNorm, nearest-neighbour + conv ×2 stages, ngf 64; upscales by data.scale itself", 64, Upscales: true)
         {
-            Generator = a => new RrdbGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 23),
+            Generator = a => new RrdbGenerator(a.Input.Channels, a.Output.Channels, a.Scale, a.Ngf, a.Blocks ?? 23, a.BicubicSkip),
         },
     ];
 
@@ -119,7 +119,7 @@ public static class ModelZoo
     {
         var spec = RequireTranslator(config.Name);
         var scale = spec.Upscales ? output.Height / input.Height : 1;
-        var generator = spec.Generator(new TranslatorArgs(input, output, scale, config.Ngf ?? spec.DefaultNgf, config.Blocks));
+        var generator = spec.Generator(new TranslatorArgs(input, output, scale, config.Ngf ?? spec.DefaultNgf, config.Blocks, config.BicubicSkip));
         if (!spec.Upscales) WeightInit.Dcgan(generator);
         return generator;
     }

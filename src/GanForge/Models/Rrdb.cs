@@ -10,7 +10,8 @@ namespace GanForge.Models;
 /// residual-in-residual dense blocks (<c>blocks</c> of them; 23 in the paper), a trunk conv with a skip from the stem,
 /// one ×2 stage per doubling as nearest-neighbour upsampling and a 3×3 conv (rather than pixel shuffle), and two
 /// closing convolutions with tanh (our images are in [−1, 1]; the paper's output is linear on [0, 1]). Residual
-/// branches start small (Kaiming initialisation × 0.1), the paper's trick for training deep stacks without BN.
+/// branches start small (Kaiming initialisation × 0.1), the paper's trick for training deep stacks without BN. With
+/// <c>bicubicSkip</c> the output is a residual over the bicubic enlargement, clamped, as SRResNet's.
 /// </summary>
 public sealed class RrdbGenerator : Module<Tensor, Tensor>
 {
@@ -21,9 +22,12 @@ public sealed class RrdbGenerator : Module<Tensor, Tensor>
     private readonly Conv2d refine;
     private readonly Conv2d head;
 
-    public RrdbGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount) : base(nameof(RrdbGenerator))
+    public RrdbGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount, bool bicubicSkip = false) : base(nameof(RrdbGenerator))
     {
         if (scale is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "The RRDB generator upscales by 1, 2, 4 or 8.");
+        if (bicubicSkip && inChannels != outChannels) throw new ArgumentException("A bicubic skip needs as many input channels as output channels.", nameof(bicubicSkip));
+        Scale = scale;
+        BicubicSkip = bicubicSkip;
         stem = Conv2d(inChannels, ngf, 3, padding: 1);
         for (var i = 0; i < blockCount; i++) blocks.Add(new ResidualInResidualDenseBlock(ngf, Math.Max(1, ngf / 2)));
         trunk = Conv2d(ngf, ngf, 3, padding: 1);
@@ -31,7 +35,13 @@ public sealed class RrdbGenerator : Module<Tensor, Tensor>
         refine = Conv2d(ngf, ngf, 3, padding: 1);
         head = Conv2d(ngf, outChannels, 3, padding: 1);
         RegisterComponents();
+        if (bicubicSkip) Layers.StartSmall(head);
     }
+
+    public int Scale { get; }
+
+    /// <summary>Whether the output is a residual over the bicubic enlargement.</summary>
+    public bool BicubicSkip { get; }
 
     /// <summary>The slope of every LeakyReLU in the network.</summary>
     public const double Slope = 0.2;
@@ -44,7 +54,8 @@ public sealed class RrdbGenerator : Module<Tensor, Tensor>
         h = trunk.call(h) + s;                                                        // (B, ngf, h, w)
         foreach (var conv in upsample)                                                // (B, ngf, 2h, 2w) per stage
             h = functional.leaky_relu(conv.call(functional.interpolate(h, scale_factor: [2, 2], mode: InterpolationMode.Nearest)), Slope);
-        return head.call(functional.leaky_relu(refine.call(h), Slope)).tanh();        // (B, C_out, scale·h, scale·w)
+        var detail = head.call(functional.leaky_relu(refine.call(h), Slope));        // (B, C_out, scale·h, scale·w)
+        return BicubicSkip ? Layers.AddToBicubic(x, detail, Scale) : detail.tanh();
     }
 }
 

@@ -9,7 +9,8 @@ namespace GanForge.Models;
 /// SRGAN's generator, SRResNet (Ledig et al. 2017, Fig. 4): a 9×9 stem with PReLU, <c>blocks</c> residual blocks
 /// (conv 3×3, BN, PReLU, conv 3×3, BN, plus the input; 16 in the paper), a conv + BN closing the trunk with a skip
 /// from the stem, one sub-pixel stage per ×2 (conv to 4·ngf channels, pixel shuffle, PReLU), and a 9×9 head with
-/// tanh (our images are in [−1, 1]).
+/// tanh (our images are in [−1, 1]). With <c>bicubicSkip</c> the head's output is a residual added to the bicubic
+/// enlargement of the input and clamped to the image range (VDSR's global residual): the network starts at bicubic.
 /// </summary>
 public sealed class SrResNetGenerator : Module<Tensor, Tensor>
 {
@@ -19,10 +20,12 @@ public sealed class SrResNetGenerator : Module<Tensor, Tensor>
     private readonly Sequential upsample;
     private readonly Conv2d head;
 
-    public SrResNetGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount) : base(nameof(SrResNetGenerator))
+    public SrResNetGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount, bool bicubicSkip = false) : base(nameof(SrResNetGenerator))
     {
         if (scale is not (1 or 2 or 4 or 8)) throw new ArgumentOutOfRangeException(nameof(scale), scale, "SRResNet upscales by 1, 2, 4 or 8.");
+        if (bicubicSkip && inChannels != outChannels) throw new ArgumentException("A bicubic skip needs as many input channels as output channels.", nameof(bicubicSkip));
         Scale = scale;
+        BicubicSkip = bicubicSkip;
         stem = Sequential(Conv2d(inChannels, ngf, 9, padding: 4), PReLU(ngf));
         for (var i = 0; i < blockCount; i++) blocks.Add(new SrResidualBlock(ngf));
         trunk = Sequential(Conv2d(ngf, ngf, 3, padding: 1, bias: false), BatchNorm2d(ngf));
@@ -31,10 +34,14 @@ public sealed class SrResNetGenerator : Module<Tensor, Tensor>
         upsample = Sequential(stages);
         head = Conv2d(ngf, outChannels, 9, padding: 4);
         RegisterComponents();
+        if (bicubicSkip) Layers.StartSmall(head);
     }
 
     /// <summary>Upscaling factor.</summary>
     public int Scale { get; }
+
+    /// <summary>Whether the output is a residual over the bicubic enlargement.</summary>
+    public bool BicubicSkip { get; }
 
     public override Tensor forward(Tensor x)
     {
@@ -42,7 +49,8 @@ public sealed class SrResNetGenerator : Module<Tensor, Tensor>
         var h = s;
         foreach (var block in blocks) h = block.call(h);   // (B, ngf, h, w)
         h = trunk.call(h) + s;                             // (B, ngf, h, w)
-        return head.call(upsample.call(h)).tanh();         // (B, C_out, scale·h, scale·w)
+        var detail = head.call(upsample.call(h));          // (B, C_out, scale·h, scale·w)
+        return BicubicSkip ? Layers.AddToBicubic(x, detail, Scale) : detail.tanh();
     }
 }
 

@@ -83,26 +83,29 @@ public sealed class OnnxExportTests
     }
 
     /// <summary>Every translator at two widths, on the task it would train for, fed two input sizes the graph was not built for (odd ones: the padding to a multiple is computed at run time).</summary>
-    public static TheoryData<string, int, int> Translators()
+    public static TheoryData<string, int, int, bool> Translators()
     {
-        var data = new TheoryData<string, int, int>();
+        var data = new TheoryData<string, int, int, bool>();
         foreach (var name in ModelZoo.Translators.Select(t => t.Name))
         foreach (var ngf in new[] { 4, 8 })
         foreach (var scale in ModelZoo.RequireTranslator(name).Upscales ? new[] { 2, 4 } : [1, 4])
-            data.Add(name, ngf, scale);
+            data.Add(name, ngf, scale, false);
+        data.Add("srresnet", 4, 4, true);
+        data.Add("rrdb", 4, 2, true);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Translators))]
-    public void Translators_give_torchsharps_output_in_onnx_runtime_at_any_input_size(string name, int ngf, int scale)
+    public void Translators_give_torchsharps_output_in_onnx_runtime_at_any_input_size(string name, int ngf, int scale, bool bicubicSkip)
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
         var data = scale == 1 ? new DataConfig { Task = DataTask.Colorize } : new DataConfig { Task = DataTask.SuperResolution, Scale = scale };
+        if (bicubicSkip) data = data with { Task = DataTask.SuperResolution };
         var output = new ImageShape(3, 32, 32);
         var input = Degradations.InputShape(data, output);
-        var model = new ModelConfig { Name = name, Ngf = ngf, Blocks = 2 };
+        var model = new ModelConfig { Name = name, Ngf = ngf, Blocks = 2, BicubicSkip = bicubicSkip };
         using var translator = ModelZoo.CreateTranslator(model, input, output);
         InferenceStatistics(translator);
         translator.eval();

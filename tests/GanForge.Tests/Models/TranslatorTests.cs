@@ -37,6 +37,24 @@ public sealed class TranslatorTests
     }
 
     [Theory]
+    [InlineData("srresnet")]
+    [InlineData("rrdb")]
+    public void With_a_bicubic_skip_an_untrained_sr_generator_starts_near_bicubic(string name)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var output = new ImageShape(3, 32, 32);
+        var input = new ImageShape(3, 8, 8);
+        var x = rand(2, 3, 8, 8) * 2 - 1;
+        var bicubic = GanForge.Data.Degradations.Upscale(x, 4);
+        using var plain = ModelZoo.CreateTranslator(new ModelConfig { Name = name, Ngf = 8, Blocks = 1 }, input, output);
+        using var skip = ModelZoo.CreateTranslator(new ModelConfig { Name = name, Ngf = 8, Blocks = 1, BicubicSkip = true }, input, output);
+        using var _ = no_grad();
+        var (nearPlain, nearSkip) = ((plain.call(x) - bicubic).abs().mean().item<float>(), (skip.call(x) - bicubic).abs().mean().item<float>());
+        Assert.True(nearSkip < 0.1f && nearSkip < nearPlain / 3, $"skip {nearSkip}, plain {nearPlain}");
+    }
+
+    [Theory]
     [InlineData(28, 3)]
     [InlineData(64, 2)]
     public void Discriminators_give_a_patch_map_or_one_logit_per_image(int size, int layers)
