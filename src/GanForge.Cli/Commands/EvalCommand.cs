@@ -147,7 +147,7 @@ internal static class EvalCommand
 
     private static void PrintTranslation(TranslationReport report)
     {
-        Console.WriteLine($"Task:      {report.Task} on {report.Dataset}, {report.Count} inputs from the {report.Test}");
+        Console.WriteLine($"Task:      {report.Task} on {report.Dataset}, {report.Count} inputs from {report.Test}");
         if (report.Methods.Any(m => m.Psnr is not null)) Console.WriteLine($"PSNR/SSIM: {report.Region}");
         Console.WriteLine(report.Embedding is null ? $"FD:        not reported (fewer than {TranslatorEvaluation.FdMinimum} test images)" : $"Embedding: {report.Embedding}");
         var methods = report.Methods;

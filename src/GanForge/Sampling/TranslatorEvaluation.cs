@@ -58,7 +58,7 @@ public static class TranslatorEvaluation
         var folder = RunData.FolderOptions(config);
         var whole = config.Data with { CropSize = null }; // evaluated on whole images; the translators are fully convolutional
         var test = TranslationData.TryLoadTest(data is null ? whole : whole with { Dataset = data }, folder, cache, log);
-        var testName = "test split";
+        var testName = "the test split";
         if (test is null)
         {
             if (data is null)
