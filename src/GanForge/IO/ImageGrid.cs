@@ -58,7 +58,10 @@ public static class ImageGrid
     public static byte[] ToBytes(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var scaled = images.detach().cpu().to_type(ScalarType.Float32).add(1).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous();
-        return scaled.bytes.ToArray();
+        return ToByteTensor(images).contiguous().bytes.ToArray();
     }
+
+    /// <summary>[-1, 1] floats to a byte tensor of the same shape on the CPU, rounding to nearest and clamping; in the caller's scope.</summary>
+    public static Tensor ToByteTensor(Tensor images) =>
+        images.detach().cpu().to_type(ScalarType.Float32).add(1).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte);
 }

@@ -18,8 +18,7 @@ public sealed class PngRowWriter(int width, int height) : IDisposable
         if (rows.shape[3] != width || top + rows.shape[2] > height || rows.shape[1] is not (1 or 3))
             throw new ArgumentException($"Rows of shape [{string.Join(", ", rows.shape)}] at row {top} do not fit a {width}×{height} image.", nameof(rows));
         using var scope = NewDisposeScope();
-        var bytes = rows[0].detach().cpu().to_type(ScalarType.Float32).add(1).mul(127.5).round().clamp(0, 255).to_type(ScalarType.Byte)
-            .expand(3, -1, -1).permute(1, 2, 0);                                                      // (n, W, 3)
+        var bytes = ImageGrid.ToByteTensor(rows[0]).expand(3, -1, -1).permute(1, 2, 0);                // (n, W, 3)
         var rgba = cat([bytes, full([bytes.shape[0], width, 1], (byte)255, ScalarType.Byte)], 2).contiguous(); // (n, W, 4)
         var span = rgba.bytes;
         Marshal.Copy(span.ToArray(), 0, bitmap.GetPixels() + top * width * 4, span.Length);

@@ -176,11 +176,13 @@ public static class TranslatorEvaluation
         }
     }
 
+    /// <summary>Images of this size that make about <see cref="ChunkPixels"/> values.</summary>
+    private static int ChunkOf(Tensor images) => (int)Math.Max(1, ChunkPixels / (images.shape[1] * images.shape[2] * images.shape[3]));
+
     /// <summary>A map applied to <paramref name="images"/> a few megapixels at a time, the results joined.</summary>
     private static Tensor Chunked(Tensor images, Func<Tensor, Tensor> map)
     {
-        var pixels = images.shape[1] * images.shape[2] * images.shape[3];
-        var chunk = (int)Math.Max(1, ChunkPixels / pixels);
+        var chunk = ChunkOf(images);
         var parts = new List<Tensor>();
         for (var start = 0; start < images.shape[0]; start += chunk)
             parts.Add(map(images.narrow(0, start, Math.Min(chunk, images.shape[0] - start))).cpu());
@@ -201,7 +203,7 @@ public static class TranslatorEvaluation
     private static (double Psnr, double Ssim) Means(Tensor outputs, Tensor targets, Tensor area)
     {
         var count = outputs.shape[0];
-        var chunk = (int)Math.Max(1, ChunkPixels / (outputs.shape[1] * outputs.shape[2] * outputs.shape[3]));
+        var chunk = ChunkOf(outputs);
         double psnr = 0, ssim = 0;
         for (var start = 0; start < count; start += chunk)
         {
