@@ -108,6 +108,7 @@ internal static class EvalCommand
 
     private static int EvaluateTranslators(string[] paths, string? data, EvaluationOptions options, bool baselines, string? jsonPath, string? saveFolder)
     {
+        if (saveFolder is not null && File.Exists(saveFolder)) throw new CliUsageException($"--save-images '{saveFolder}' is a file; give a folder for the images.");
         var translators = new List<(string Label, TrainedTranslator Forward, TrainedTranslator? Backward)>();
         try
         {

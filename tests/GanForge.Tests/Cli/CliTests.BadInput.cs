@@ -61,6 +61,7 @@ public sealed partial class CliTests
         ["a grey image into a colour translator"] = new(d => TestData.WriteSolidPng($"{d}/grey.png", 8, 8, new SkiaSharp.SKColor(90, 90, 90)),
             ["translate", "-c", "{translator}", "-i", "{dir}/grey.png", "-o", "{dir}/out"], "is grey, but this model translates colour images"),
         ["export of a translator's encoder"] = new(_ => { }, ["export", "-c", "{translator}", "-o", "{dir}/m.onnx", "--encoder"], "is an image-to-image model ('srresnet')"),
+        ["eval images into a file"] = new(d => File.WriteAllText($"{d}/shots", "x"), ["eval", "-c", "{translator}", "--count", "12", "--save-images", "{dir}/shots"], "--save-images '"),
         ["an A|B file of odd width"] = new(d => OddPair($"{d}/pairs"),
             ["train", "--data", "{dir}/pairs", "--task", "paired", "--model", "unet", "--objective", "pix2pix", "--runs", "{dir}/runs"], "must have an even width"),
         ["paired folders whose names differ"] = new(d => PairsWithDifferentNames($"{d}/pairs"),
