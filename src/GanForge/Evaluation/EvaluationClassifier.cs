@@ -15,7 +15,7 @@ public sealed class EvaluationClassifier : Module<Tensor, Tensor>
 {
     public const int FeatureCount = 128;
 
-    private readonly Conv2d conv1;
+    private readonly Module<Tensor, Tensor> conv1;
     private readonly BatchNorm2d norm1;
     private readonly Conv2d conv2;
     private readonly BatchNorm2d norm2;
@@ -28,7 +28,8 @@ public sealed class EvaluationClassifier : Module<Tensor, Tensor>
 
     public EvaluationClassifier(int channels, int classes) : base(nameof(EvaluationClassifier))
     {
-        conv1 = Conv2d(channels, 32, 3, padding: 1, bias: false);
+        // Thin input: the perceptual loss of the translators back-propagates through this layer into G.
+        conv1 = Models.Layers.Conv2d(channels, 32, 3, stride: 1, padding: 1, spectral: false, bias: false);
         norm1 = BatchNorm2d(32);
         conv2 = Conv2d(32, 64, 3, padding: 1, bias: false);
         norm2 = BatchNorm2d(64);

@@ -227,6 +227,8 @@ public static class OnnxExport
                     return Convolution("ConvTranspose", up.weight!, up.bias, x, up.kernel_size, up.stride, up.padding!, up.dilation, up.groups, up.output_padding);
                 case Conv2d conv:
                     return Convolution("Conv", conv.weight!, conv.bias, x, conv.kernel_size, conv.stride, conv.padding!, conv.dilation, conv.groups, null);
+                case ThinConv2d thin:
+                    return Convolution("Conv", thin.Weight, thin.Bias, x, [thin.Weight.shape[2], thin.Weight.shape[3]], [thin.Stride, thin.Stride], [thin.Padding, thin.Padding], [1, 1], 1, null);
                 case BatchNorm1d bn:
                     return BatchNorm(bn.weight!, bn.bias!, bn.running_mean!, bn.running_var!, bn.eps, x);
                 case BatchNorm2d bn:

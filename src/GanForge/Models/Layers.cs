@@ -5,13 +5,19 @@ using static TorchSharp.torch.nn;
 
 namespace GanForge.Models;
 
-/// <summary>Discriminator layers built by option: spectrally normalised or plain, and the selectable normalisation.</summary>
+/// <summary>
+/// Layers built by option: spectrally normalised or plain, and the selectable normalisation. Every convolution whose
+/// input may have few channels and needs an input gradient is made here, so that it avoids libtorch's faulty thin-input
+/// kernel (<see cref="Convolution"/>).
+/// </summary>
 public static class Layers
 {
     public static Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, long kernel, long stride, long padding, bool spectral, bool bias = true) =>
         spectral
             ? new SpectralConv2d(inChannels, outChannels, kernel, stride, padding, bias)
-            : nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
+            : inChannels <= Convolution.MaxThinChannels
+                ? new ThinConv2d(inChannels, outChannels, kernel, stride, padding, bias)
+                : nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
 
     public static Module<Tensor, Tensor> Linear(long inFeatures, long outFeatures, bool spectral, bool bias = true) =>
         spectral ? new SpectralLinear(inFeatures, outFeatures, bias) : nn.Linear(inFeatures, outFeatures, hasBias: bias);

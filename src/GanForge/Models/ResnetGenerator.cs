@@ -23,15 +23,15 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
 
     public ResnetGenerator(int inChannels, int outChannels, int ngf, int blockCount) : base(nameof(ResnetGenerator))
     {
-        stem = Sequential(ReflectionPad2d(3), Conv2d(inChannels, ngf, 7, bias: true), Norm(ngf), ReLU());
+        stem = Sequential(ReflectionPad2d(3), Layers.Conv2d(inChannels, ngf, 7, stride: 1, padding: 0, spectral: false), Norm(ngf), ReLU());
         downsample = Sequential(
-            Conv2d(ngf, 2 * ngf, 3, stride: 2, padding: 1), Norm(2 * ngf), ReLU(),
-            Conv2d(2 * ngf, 4 * ngf, 3, stride: 2, padding: 1), Norm(4 * ngf), ReLU());
+            Layers.Conv2d(ngf, 2 * ngf, 3, stride: 2, padding: 1, spectral: false), Norm(2 * ngf), ReLU(),
+            Layers.Conv2d(2 * ngf, 4 * ngf, 3, stride: 2, padding: 1, spectral: false), Norm(4 * ngf), ReLU());
         for (var i = 0; i < blockCount; i++) blocks.Add(new ResnetBlock(4 * ngf));
         upsample = Sequential(
             ConvTranspose2d(4 * ngf, 2 * ngf, 3, stride: 2, padding: 1, output_padding: 1), Norm(2 * ngf), ReLU(),
             ConvTranspose2d(2 * ngf, ngf, 3, stride: 2, padding: 1, output_padding: 1), Norm(ngf), ReLU());
-        head = Sequential(ReflectionPad2d(3), Conv2d(ngf, outChannels, 7), Tanh());
+        head = Sequential(ReflectionPad2d(3), Layers.Conv2d(ngf, outChannels, 7, stride: 1, padding: 0, spectral: false), Tanh());
         RegisterComponents();
     }
 

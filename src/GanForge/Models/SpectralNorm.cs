@@ -54,7 +54,7 @@ public sealed class SpectralConv2d : Module<Tensor, Tensor>
     public Tensor Sigma() => SpectralNorm.Sigma(weight, u, updateU: false);
 
     public override Tensor forward(Tensor x) =>
-        functional.conv2d(x, weight / SpectralNorm.Sigma(weight, u, training), bias, strides: [stride, stride], padding: [padding, padding]);
+        Convolution.Conv2d(x, weight / SpectralNorm.Sigma(weight, u, training), bias, stride, padding);
 }
 
 /// <summary>A fully connected layer whose weight is spectrally normalised.</summary>

@@ -82,7 +82,7 @@ public sealed class SrganDiscriminator : Module<Tensor, Tensor>
 
     public SrganDiscriminator(int inChannels, int ndf) : base(nameof(SrganDiscriminator))
     {
-        var modules = new List<Module<Tensor, Tensor>> { Conv2d(inChannels, ndf, 3, padding: 1), LeakyReLU(0.2) };
+        var modules = new List<Module<Tensor, Tensor>> { Layers.Conv2d(inChannels, ndf, 3, stride: 1, padding: 1, spectral: false), LeakyReLU(0.2) };
         var width = ndf;
         for (var i = 1; i < 8; i++)
         {

@@ -30,7 +30,7 @@ public sealed class UNetGenerator : Module<Tensor, Tensor>
         {
             var input = i == 0 ? inChannels : widths[i - 1];
             down.Add(i == 0
-                ? Conv2d(input, widths[0], 4, stride: 2, padding: 1)
+                ? Layers.Conv2d(input, widths[0], 4, stride: 2, padding: 1, spectral: false)
                 : Sequential(LeakyReLU(0.2), Conv2d(input, widths[i], 4, stride: 2, padding: 1, bias: false), i == innermost ? Identity() : BatchNorm2d(widths[i])));
         }
         for (var i = 0; i < Depth; i++)
