@@ -146,6 +146,8 @@ public sealed class EvaluationNetwork : IImageEmbedding
             }
         }
         classifier.eval();
+        // The training batches' memory sits freed in glibc's heap: return it before the evaluation that follows.
+        TorchRuntime.ReturnFreedMemory();
         var info = new EvaluationNetworkInfo(data.Name, hash, data.Channels, data.Height, data.Width, data.ClassCount,
             null, options.Epochs, options.Seed, data.Count, clock.Elapsed.TotalSeconds);
         var network = new EvaluationNetwork(classifier, info);

@@ -1,5 +1,6 @@
 using GanForge.Configuration;
 using GanForge.Data;
+using GanForge.Runtime;
 using static TorchSharp.torch;
 
 namespace GanForge.Evaluation;
@@ -47,7 +48,7 @@ public sealed class EmbeddedSet(Tensor features, Tensor? probabilities) : IDispo
 
 public static class ImageEmbedding
 {
-    private const int ChunkSize = 500;
+    private const int ChunkSize = 250;
 
     /// <summary>
     /// Converts images in [-1, 1] to the embedding's shape: bilinear resizing when the size differs, the mean of
@@ -71,6 +72,7 @@ public static class ImageEmbedding
     {
         var features = new List<Tensor>();
         var probabilities = new List<Tensor>();
+        using var memory = TorchRuntime.ReturnFreedMemoryPromptly();
         try
         {
             for (var start = 0; start < count; start += ChunkSize)

@@ -1,3 +1,4 @@
+using GanForge.Runtime;
 using static TorchSharp.torch;
 
 namespace GanForge.Evaluation;
@@ -16,15 +17,17 @@ public sealed record ManifoldScores(double Precision, double Recall, double Dens
 /// <item>coverage: the share of real balls that hold at least one fake.</item>
 /// </list>
 /// Distances are Euclidean, computed in single precision (ball membership needs no more, and it halves the time
-/// of the 10,000 × 10,000 distance matrices) in blocks of rows so that memory stays small.
+/// of the 10,000 × 10,000 distance matrices) in blocks of rows so that memory stays small; each block's memory goes
+/// back to the system when it is freed (<see cref="TorchRuntime.ReturnFreedMemoryPromptly"/>).
 /// </summary>
 public static class ManifoldMetrics
 {
-    private const int BlockRows = 1024;
+    private const int BlockRows = 256;
 
     public static ManifoldScores Compute(Tensor real, Tensor fake, int precisionK = 3, int densityK = 5)
     {
         if (precisionK < 1 || densityK < 1) throw new ArgumentOutOfRangeException(nameof(precisionK), "k must be at least 1.");
+        using var memory = TorchRuntime.ReturnFreedMemoryPromptly();
         using var scope = NewDisposeScope();
         var x = real.to_type(ScalarType.Float32);
         var y = fake.to_type(ScalarType.Float32);

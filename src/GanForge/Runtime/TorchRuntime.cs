@@ -58,6 +58,76 @@ public static partial class TorchRuntime
         throw new ConfigException($"training.device '{name}' is not recognised; expected 'cpu', 'cuda' or 'cuda:N'.");
     }
 
+    private const int MmapThreshold = -3;
+    private const int TrimThreshold = -1;
+    private static int promptReturnDepth;
+
+    /// <summary>
+    /// Until disposed, native allocations of 1 MB and more are mapped on their own, so freeing one returns its memory to
+    /// the system at once; on leaving, freed heap pages are returned too (glibc's mallopt and malloc_trim; a no-op
+    /// elsewhere). For evaluation, whose large temporary matrices otherwise stay in glibc's heaps: measured on the metrics
+    /// of 10,000 × 128-d features, peak RSS 528–1,115 MB without, 271 MB with. Not for training steps, whose many
+    /// medium tensors would each be mapped and faulted in again (27 % slower for dcgan28 when set process-wide).
+    /// Leaving restores what glibc's own adaptive threshold settles on for training (its 32 MB ceiling), with a trim
+    /// threshold above it, so the heap is not shrunk and regrown each step.
+    /// </summary>
+    public static IDisposable ReturnFreedMemoryPromptly()
+    {
+        if (!OperatingSystem.IsLinux()) return NoScope.Instance;
+        try
+        {
+            if (promptReturnDepth++ == 0) _ = SetMallocOption(MmapThreshold, 1 << 20);
+            return new PromptReturnScope();
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // Not glibc (musl has no mallopt thresholds to tune): nothing to do.
+            promptReturnDepth = 0;
+            return NoScope.Instance;
+        }
+    }
+
+    /// <summary>Gives the pages of freed native memory back to the system (glibc's malloc_trim; a no-op elsewhere).</summary>
+    public static void ReturnFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // Not glibc: nothing to return this way.
+        }
+    }
+
+    private sealed class PromptReturnScope : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            if (--promptReturnDepth > 0) return;
+            _ = SetMallocOption(MmapThreshold, 32 << 20);
+            _ = SetMallocOption(TrimThreshold, 64 << 20);
+            ReturnFreedMemory();
+        }
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+        public void Dispose() { }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int SetMallocOption(int parameter, int value);
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int MallocTrim(nuint pad);
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetNativeEnvironment(string name, string value, int overwrite);
 }
