@@ -13,6 +13,8 @@ using GanForge.Training;
 // default model and dcgan28, batch 1 and 64), in one child per thread count (1 and 2), with the ratio.
 // With --soak N a model trains N steps instead and prints its RSS every 1,000 steps; it fails (exit 1) when RSS after the
 // first 2,000 steps (the warm-up) grows by more than 5 %.
+// For dcgan28, when /usr/bin/python3 has torch, the PyTorch reference (bench/reference/pytorch_dcgan28.py) runs the same
+// step: the two alternate, one window each per round, and the ratios of their medians are printed (dcgan28.vs_pytorch).
 // Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation|generation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N] [--soak N]
 // Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
 // wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
@@ -41,15 +43,21 @@ if (args.Contains("--child"))
     return 0;
 }
 if (models.Count == 0) models = ["dcgan28", new ModelConfig().Name];
-foreach (var (model, childThreads) in models.Distinct().SelectMany(m => m == "generation" ? new[] { (m, 1), (m, 2) } : [(m, threads)]))
+foreach (var model in models.Distinct())
 {
-    // Run ourselves again: through the apphost, or through "dotnet <dll>" when started that way.
-    List<string> childArgs = [model, "--child", "--batch", $"{batch}", "--threads", $"{childThreads}", "--steps", $"{steps}", "--warmup", $"{warmup}", "--repeat", $"{repeat}"];
-    if (soak > 0) childArgs.AddRange(["--soak", $"{soak}"]);
-    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") childArgs.Insert(0, typeof(RunConfig).Assembly.Location.Replace("GanForge.dll", "GanForge.Bench.dll"));
-    var child = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, childArgs))!;
-    child.WaitForExit();
-    if (child.ExitCode != 0) return child.ExitCode;
+    List<string> shared = ["--batch", $"{batch}", "--steps", $"{steps}", "--warmup", $"{warmup}"];
+    if (soak > 0) shared.AddRange(["--soak", $"{soak}"]);
+    if (model == PyTorchReference.Model && soak == 0 && PyTorchReference.IsAvailable())
+    {
+        List<string> oneWindow = [.. shared, "--threads", $"{threads}", "--repeat", "1"];
+        PyTorchReference.Compare(repeat, Child.Self([model, "--child", .. oneWindow]), oneWindow);
+        continue;
+    }
+    foreach (var childThreads in model == "generation" ? [1, 2] : new[] { threads })
+    {
+        var code = Child.Run([model, "--child", .. shared, "--threads", $"{childThreads}", "--repeat", $"{repeat}"]);
+        if (code != 0) return code;
+    }
 }
 return 0;
 
@@ -95,15 +103,9 @@ static void MeasureEvaluation(int threads, int repeat)
     Console.WriteLine($"evaluation.fd {Median(() => FrechetDistance.Compute(real, fake)):F2} s");
     Console.WriteLine($"evaluation.kid {Median(() => KernelDistance.Compute(real, fake)):F2} s");
     Console.WriteLine($"evaluation.precision_recall_density_coverage {Median(() => ManifoldMetrics.Compute(real, fake)):F2} s");
-    using var network = new EvaluationClassifier(1, 10);
-    network.eval();
+    using var network = new ClassifierEmbedding(new EvaluationClassifier(1, 10));
     var images = torch.rand(2_000, 1, 28, 28) * 2 - 1;
-    var seconds = Median(() =>
-    {
-        using var _ = torch.no_grad();
-        using var inner = torch.NewDisposeScope();
-        for (var start = 0; start < 2_000; start += 500) network.Features(images.narrow(0, start, 500));
-    });
+    var seconds = Median(() => network.EmbedAll(images).Dispose());
     Console.WriteLine($"evaluation.embedding {2_000 / seconds:F0} img/s");
     Console.WriteLine($"evaluation.peak_rss {PeakRssMegabytes():F0} MB");
 }
@@ -112,4 +114,21 @@ static double PeakRssMegabytes()
 {
     var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
     return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+}
+
+/// <summary>An untrained evaluation classifier as an embedding, so the benchmark embeds through the library's own chunked path.</summary>
+internal sealed class ClassifierEmbedding(EvaluationClassifier classifier) : IImageEmbedding
+{
+    public GanForge.Data.ImageShape Shape => new(1, 28, 28);
+    public int ClassCount => 0;
+    public double ModeFraction => 0.01;
+    public string Description => "untrained evaluation classifier";
+
+    public (torch.Tensor Features, torch.Tensor? Probabilities) Embed(torch.Tensor images)
+    {
+        classifier.eval();
+        return (classifier.Features(images).to_type(torch.ScalarType.Float64), null);
+    }
+
+    public void Dispose() => classifier.Dispose();
 }
