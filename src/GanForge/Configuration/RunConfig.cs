@@ -179,7 +179,7 @@ public enum Conditioning
 public sealed record ModelConfig
 {
     [Setting("Architecture (see 'ganforge models').", Flag = "model")]
-    public string Name { get; init; } = "dcgan28-small";
+    public string Name { get; init; } = "dcgan28-small-bn";
 
     [Setting("Size of the latent vector z.", Range = "(0, inf)")]
     public int LatentDim { get; init; } = 100;
@@ -334,17 +334,17 @@ public enum Schedule
     ConstantThenLinear,
 }
 
-/// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the DCGAN paper's Adam.</summary>
+/// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the default run's (the DCGAN paper's Adam β1 0.5 at 4× its rate).</summary>
 public sealed record OptimizerConfig
 {
     [Setting("Optimiser: adam or rmsprop (the WGAN paper's).", Flag = "optimizer")]
     public OptimizerKind Name { get; init; } = OptimizerKind.Adam;
 
     [Setting("Generator learning rate (a different one from D's: TTUR, Heusel et al. 2017).", Range = "(0, inf)")]
-    public double LrG { get; init; } = 2e-4;
+    public double LrG { get; init; } = 8e-4;
 
     [Setting("Discriminator (or encoder) learning rate.", Range = "(0, inf)")]
-    public double LrD { get; init; } = 2e-4;
+    public double LrD { get; init; } = 8e-4;
 
     [Setting("Adam β1.", Range = "[0, 1)")]
     public double Beta1 { get; init; } = 0.5;
@@ -380,10 +380,10 @@ public sealed record OptimizerConfig
 public sealed record TrainingConfig
 {
     [Setting("Images per batch.", Range = "(0, inf)")]
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; } = 128;
 
     [Setting("Generator steps to train for (or give training.epochs instead).", Range = "(0, inf)")]
-    public long Steps { get; init; } = 1500;
+    public long Steps { get; init; } = 3000;
 
     [Setting("Passes over the data instead of training.steps; the step count follows from it.", Range = "(0, inf)")]
     public int? Epochs { get; init; }

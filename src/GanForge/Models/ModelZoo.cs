@@ -61,18 +61,10 @@ public static class ModelZoo
             Discriminator = a => new MlpDiscriminator(a.Ndf, a.Shape, a.Options),
             Encoder = a => new MlpEncoder(a.Ndf, a.Shape, a.Outputs),
         },
-        new("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, 64, 28, 0.3)
-        {
-            Generator = a => new Dcgan28Generator(a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
-            Discriminator = a => new Dcgan28Discriminator(a.Ndf, a.Channels, a.Options),
-            Encoder = a => new ConvEncoder(a.Ndf, a.Shape.Channels, a.Outputs),
-        },
-        new("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the default, best quality per CPU minute", 32, 32, 28)
-        {
-            Generator = a => new Dcgan28Generator(a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
-            Discriminator = a => new Dcgan28Discriminator(a.Ndf, a.Channels, a.Options),
-            Encoder = a => new ConvEncoder(a.Ndf, a.Shape.Channels, a.Outputs),
-        },
+        Dcgan28("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, dropout: 0.3),
+        Dcgan28("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the previous default, and the GAN recipes' model", 32),
+        Dcgan28("dcgan28-small-bn", "dcgan28-small with BatchNorm in D (as in the DCGAN paper's D): the default, best quality per CPU minute (README: The default run)", 32,
+            norm: Normalization.Batch),
         Dcgan(32, "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D"),
         Dcgan(64, "DCGAN paper / pytorch-examples 64×64 (ngf = ndf = 64): G 4·4·8ngf → 64², D 4 strided convs, BatchNorm in D"),
         Dcgan(128, "the DCGAN layout one stage deeper for 128×128 photographs: G 4·4·16ngf → 128², D 5 strided convs, BatchNorm in D"),
@@ -154,6 +146,15 @@ public static class ModelZoo
 
     /// <summary>The side of square images a folder is decoded to for this model when data.image_size is not set.</summary>
     public static int? ImageSize(string name) => IsTranslator(name) ? null : Require(name).ImageSize;
+
+    /// <summary>TensorFlow's DCGAN tutorial layout at 28×28 (and its conv encoder), at a width with D's dropout and normalisation.</summary>
+    private static ModelSpec Dcgan28(string name, string description, int width, double dropout = 0, Normalization norm = Normalization.None) =>
+        new(name, description, width, width, 28, dropout, norm)
+        {
+            Generator = a => new Dcgan28Generator(a.Latent, a.Ngf, a.Shape.Channels, a.Activation()),
+            Discriminator = a => new Dcgan28Discriminator(a.Ndf, a.Channels, a.Options),
+            Encoder = a => new ConvEncoder(a.Ndf, a.Shape.Channels, a.Outputs),
+        };
 
     private static ModelSpec Dcgan(int resolution, string description) =>
         new($"dcgan{resolution}", description, 64, 64, resolution, 0, Normalization.Batch)
