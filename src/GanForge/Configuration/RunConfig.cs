@@ -199,7 +199,7 @@ public sealed record ModelConfig
     [Setting("Spectral normalisation of every D layer (Miyato et al. 2018).", Scope = SettingScope.Gan)]
     public bool SpectralNorm { get; init; }
 
-    [Setting("D's normalisation (default: the model's own: batch for dcgan32 and dcgan64, none otherwise).")]
+    [Setting("D's normalisation (default: the model's own: batch for dcgan28-small-bn and dcgan32/64/128, none otherwise).")]
     public Normalization? DNorm { get; init; }
 
     [Setting("A minibatch standard-deviation feature before D's last layer (Karras et al. 2018).", Scope = SettingScope.Gan)]
