@@ -76,13 +76,14 @@ public static partial class TorchRuntime
         if (!OperatingSystem.IsLinux()) return NoScope.Instance;
         try
         {
-            if (promptReturnDepth++ == 0) _ = SetMallocOption(MmapThreshold, 1 << 20);
+            // Counted, so nested scopes (an embedding inside an evaluation) restore only at the outermost exit.
+            if (Interlocked.Increment(ref promptReturnDepth) == 1) _ = SetMallocOption(MmapThreshold, 1 << 20);
             return new PromptReturnScope();
         }
         catch (EntryPointNotFoundException)
         {
             // Not glibc (musl has no mallopt thresholds to tune): nothing to do.
-            promptReturnDepth = 0;
+            Interlocked.Exchange(ref promptReturnDepth, 0);
             return NoScope.Instance;
         }
     }
@@ -109,7 +110,7 @@ public static partial class TorchRuntime
         {
             if (disposed) return;
             disposed = true;
-            if (--promptReturnDepth > 0) return;
+            if (Interlocked.Decrement(ref promptReturnDepth) > 0) return;
             _ = SetMallocOption(MmapThreshold, 32 << 20);
             _ = SetMallocOption(TrimThreshold, 64 << 20);
             ReturnFreedMemory();
