@@ -33,8 +33,7 @@ public static class Convolution
             return functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
         var height = (x.shape[2] + 2 * padding - kernel) / stride + 1;
         var width = (x.shape[3] + 2 * padding - kernel) / stride + 1;
-        // The patches as k² strided slices rather than unfold: libtorch's unfold backward gave wrong input gradients for
-        // even kernels (4×4, measured), and slicing's backward is a plain strided add.
+        // The patches as k² strided views of the padded input, stacked once; their backward is a strided add.
         var padded = padding == 0 ? x : functional.pad(x, [padding, padding, padding, padding]);
         var taps = new List<Tensor>((int)(kernel * kernel));
         for (var a = 0L; a < kernel; a++)
