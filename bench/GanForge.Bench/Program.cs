@@ -117,18 +117,23 @@ static double PeakRssMegabytes()
 }
 
 /// <summary>An untrained evaluation classifier as an embedding, so the benchmark embeds through the library's own chunked path.</summary>
-internal sealed class ClassifierEmbedding(EvaluationClassifier classifier) : IImageEmbedding
+internal sealed class ClassifierEmbedding : IImageEmbedding
 {
+    private readonly EvaluationClassifier classifier;
+
+    public ClassifierEmbedding(EvaluationClassifier classifier)
+    {
+        this.classifier = classifier;
+        classifier.eval();
+    }
+
     public GanForge.Data.ImageShape Shape => new(1, 28, 28);
     public int ClassCount => 0;
     public double ModeFraction => 0.01;
     public string Description => "untrained evaluation classifier";
 
     public (torch.Tensor Features, torch.Tensor? Probabilities) Embed(torch.Tensor images)
-    {
-        classifier.eval();
-        return (classifier.Features(images).to_type(torch.ScalarType.Float64), null);
-    }
+        => (classifier.Features(images).to_type(torch.ScalarType.Float64), null);
 
     public void Dispose() => classifier.Dispose();
 }

@@ -15,7 +15,7 @@ public static class Layers
     public static Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, long kernel, long stride, long padding, bool spectral, bool bias = true) =>
         spectral
             ? new SpectralConv2d(inChannels, outChannels, kernel, stride, padding, bias)
-            : inChannels <= Convolution.MaxThinChannels
+            : Convolution.IsThin(inChannels)
                 ? new ThinConv2d(inChannels, outChannels, kernel, stride, padding, bias)
                 : nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
 

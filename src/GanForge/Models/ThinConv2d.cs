@@ -23,13 +23,16 @@ public static class Convolution
     /// <summary>Input channels up to which a convolution is computed as patches + GEMM.</summary>
     public const long MaxThinChannels = 4;
 
+    /// <summary>Whether a convolution reading this many channels is computed here rather than by libtorch's kernel.</summary>
+    public static bool IsThin(long inChannels) => inChannels <= MaxThinChannels;
+
     /// <summary>conv2d(x, weight, bias) with a square kernel, stride and padding; the result may have channels-last strides.</summary>
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, long stride, long padding)
     {
         var outChannels = weight.shape[0];
         var kernel = weight.shape[2];
         var columns = weight.shape[1] * kernel * kernel;
-        if (weight.shape[1] > MaxThinChannels || x.dim() != 4)
+        if (!IsThin(weight.shape[1]) || x.dim() != 4)
             return functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
         var height = (x.shape[2] + 2 * padding - kernel) / stride + 1;
         var width = (x.shape[3] + 2 * padding - kernel) / stride + 1;
