@@ -17,9 +17,9 @@ public sealed class EvaluationClassifier : Module<Tensor, Tensor>
 
     private readonly Module<Tensor, Tensor> conv1;
     private readonly BatchNorm2d norm1;
-    private readonly Conv2d conv2;
+    private readonly Models.Conv2dLayer conv2;
     private readonly BatchNorm2d norm2;
-    private readonly Conv2d conv3;
+    private readonly Models.Conv2dLayer conv3;
     private readonly BatchNorm2d norm3;
     private readonly Linear fc;
     private readonly BatchNorm1d normFc;
@@ -31,9 +31,9 @@ public sealed class EvaluationClassifier : Module<Tensor, Tensor>
         // Thin input: the perceptual loss of the translators back-propagates through this layer into G.
         conv1 = Models.Layers.Conv2d(channels, 32, 3, stride: 1, padding: 1, spectral: false, bias: false);
         norm1 = BatchNorm2d(32);
-        conv2 = Conv2d(32, 64, 3, padding: 1, bias: false);
+        conv2 = new Models.Conv2dLayer(32, 64, 3, padding: 1, bias: false);
         norm2 = BatchNorm2d(64);
-        conv3 = Conv2d(64, 128, 3, padding: 1, bias: false);
+        conv3 = new Models.Conv2dLayer(64, 128, 3, padding: 1, bias: false);
         norm3 = BatchNorm2d(128);
         fc = Linear(128 * 3 * 3, FeatureCount, hasBias: false);
         normFc = BatchNorm1d(FeatureCount);

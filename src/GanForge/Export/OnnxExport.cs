@@ -223,12 +223,10 @@ public static class OnnxExport
                 case Linear linear:
                     return graph.Node("Gemm", linear.bias is { } b ? [x, graph.Weights("fc", linear.weight!), graph.Weights("fc_bias", b)] : [x, graph.Weights("fc", linear.weight!)],
                         [("transB", 1L)]);
-                case ConvTranspose2d up:
-                    return Convolution("ConvTranspose", up.weight!, up.bias, x, up.kernel_size, up.stride, up.padding!, up.dilation, up.groups, up.output_padding);
-                case Conv2d conv:
-                    return Convolution("Conv", conv.weight!, conv.bias, x, conv.kernel_size, conv.stride, conv.padding!, conv.dilation, conv.groups, null);
-                case ThinConv2d thin:
-                    return Convolution("Conv", thin.Weight, thin.Bias, x, [thin.Weight.shape[2], thin.Weight.shape[3]], [thin.Stride, thin.Stride], [thin.Padding, thin.Padding], [1, 1], 1, null);
+                case ConvTranspose2dLayer up:
+                    return Convolution("ConvTranspose", up.Weight, up.Bias, x, up.Stride, up.Padding, up.OutputPadding);
+                case Conv2dLayer conv:
+                    return Convolution("Conv", conv.Weight, conv.Bias, x, conv.Stride, conv.Padding, null);
                 case BatchNorm1d bn:
                     return BatchNorm(bn.weight!, bn.bias!, bn.running_mean!, bn.running_var!, bn.eps, x);
                 case BatchNorm2d bn:
@@ -270,7 +268,7 @@ public static class OnnxExport
                     var stem = Emit(c["stem"], x);                                                             // (B, ngf, h, w)
                     var h = ((ModuleList<ResidualInResidualDenseBlock>)c["blocks"]).Aggregate(stem, (t, block) => Emit(block, t));
                     h = graph.Node("Add", [Emit(c["trunk"], h), stem]);                                       // (B, ngf, h, w)
-                    foreach (var conv in (ModuleList<Conv2d>)c["upsample"])                                   // (B, ngf, 2h, 2w) per stage
+                    foreach (var conv in (ModuleList<Conv2dLayer>)c["upsample"])                                   // (B, ngf, 2h, 2w) per stage
                     {
                         var doubled = graph.Node("Resize", [h, "", graph.Floats("scales", [1, 1, 2, 2], 4)],
                             [("mode", "nearest"), ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor")]);
@@ -282,7 +280,7 @@ public static class OnnxExport
                     return Residual(x, Emit(Children(module)["body"], x));
                 case ResidualDenseBlock dense:
                 {
-                    var convs = ((ModuleList<Conv2d>)Children(dense)["convs"]).ToList();
+                    var convs = ((ModuleList<Conv2dLayer>)Children(dense)["convs"]).ToList();
                     var features = new List<string> { x };
                     for (var i = 0; i < 4; i++)
                         features.Add(graph.Node("LeakyRelu", [Emit(convs[i], graph.Node("Concat", [.. features], [("axis", 1L)]))], [("alpha", RrdbGenerator.Slope)]));
@@ -336,7 +334,7 @@ public static class OnnxExport
                     var c = Children(dcgan);
                     var act = c["act"];
                     var stages = c.Keys.Count(k => k.StartsWith("bn", StringComparison.Ordinal));
-                    var latent = ((ConvTranspose2d)c["up1"]).in_channels;
+                    var latent = ((ConvTranspose2dLayer)c["up1"]).InChannels;
                     var h = graph.Node("Reshape", [x, graph.Int64s("shape", -1, latent, 1, 1)]);   // (B, z, 1, 1)
                     for (var i = 1; i <= stages; i++) h = Emit(act, Emit(c[$"bn{i}"], Emit(c[$"up{i}"], h)));
                     return graph.Node("Tanh", [Emit(c[$"up{stages + 1}"], h)]);
@@ -390,14 +388,16 @@ public static class OnnxExport
         private string Crop(string x, string size) =>
             graph.Node("Slice", [x, graph.Int64s("start", 0, 0), size, graph.Int64s("axes", 2, 3)]);
 
-        private string Convolution(string op, Tensor weight, Tensor? bias, string x, long[] kernel, long[] stride, long[] padding, long[] dilation, long groups, long[]? outputPadding)
+        /// <summary>A square convolution (or transposed one, with its output padding) as GanForge's layers compute it.</summary>
+        private string Convolution(string op, Tensor weight, Tensor? bias, string x, long stride, long padding, long? outputPadding)
         {
             var inputs = bias is null ? new[] { x, graph.Weights("w", weight) } : [x, graph.Weights("w", weight), graph.Weights("b", bias)];
             List<(string, object)> attributes =
             [
-                ("kernel_shape", kernel), ("strides", stride), ("pads", (long[])[.. padding, .. padding]), ("dilations", dilation), ("group", groups),
+                ("kernel_shape", (long[])[weight.shape[2], weight.shape[3]]), ("strides", (long[])[stride, stride]),
+                ("pads", (long[])[padding, padding, padding, padding]), ("dilations", (long[])[1, 1]), ("group", 1L),
             ];
-            if (outputPadding is not null) attributes.Add(("output_padding", outputPadding));
+            if (outputPadding is { } extra) attributes.Add(("output_padding", (long[])[extra, extra]));
             return graph.Node(op, inputs, [.. attributes]);
         }
 

@@ -29,28 +29,28 @@ public static class Dcgan
 /// </summary>
 public sealed class DcganGenerator : Module<Tensor, Tensor>
 {
-    private readonly ConvTranspose2d[] ups;
+    private readonly ConvTranspose2dLayer[] ups;
     private readonly BatchNorm2d[] norms;
     private readonly Module<Tensor, Tensor> act;
 
     public DcganGenerator(int resolution, int latentDim, int ngf, int channels, Module<Tensor, Tensor> activation) : base(nameof(DcganGenerator))
     {
         var stages = Dcgan.Stages(resolution);
-        ups = new ConvTranspose2d[stages + 1];
+        ups = new ConvTranspose2dLayer[stages + 1];
         norms = new BatchNorm2d[stages];
         var width = ngf << (stages - 1);
         for (var i = 0; i < stages; i++)
         {
             var input = i == 0 ? latentDim : 2 * width;
             ups[i] = i == 0
-                ? ConvTranspose2d(input, width, 4, stride: 1, padding: 0, bias: false)
-                : ConvTranspose2d(input, width, 4, stride: 2, padding: 1, bias: false);
+                ? new ConvTranspose2dLayer(input, width, 4, stride: 1, padding: 0, bias: false)
+                : new ConvTranspose2dLayer(input, width, 4, stride: 2, padding: 1, bias: false);
             norms[i] = BatchNorm2d(width);
             register_module($"up{i + 1}", ups[i]);
             register_module($"bn{i + 1}", norms[i]);
             width /= 2;
         }
-        ups[stages] = ConvTranspose2d(ngf, channels, 4, stride: 2, padding: 1, bias: false);
+        ups[stages] = new ConvTranspose2dLayer(ngf, channels, 4, stride: 2, padding: 1, bias: false);
         register_module($"up{stages + 1}", ups[stages]);
         act = activation;
         register_module("act", act);

@@ -15,11 +15,11 @@ public sealed class Dcgan28Generator : Module<Tensor, Tensor>
 {
     private readonly Linear project;
     private readonly BatchNorm1d bn0;
-    private readonly ConvTranspose2d up1;
+    private readonly ConvTranspose2dLayer up1;
     private readonly BatchNorm2d bn1;
-    private readonly ConvTranspose2d up2;
+    private readonly ConvTranspose2dLayer up2;
     private readonly BatchNorm2d bn2;
-    private readonly ConvTranspose2d up3;
+    private readonly ConvTranspose2dLayer up3;
     private readonly Module<Tensor, Tensor> act;
     private readonly long baseChannels;
 
@@ -28,11 +28,11 @@ public sealed class Dcgan28Generator : Module<Tensor, Tensor>
         baseChannels = 4L * ngf;
         project = Linear(latentDim, 7 * 7 * baseChannels, hasBias: false);
         bn0 = BatchNorm1d(7 * 7 * baseChannels);
-        up1 = ConvTranspose2d(baseChannels, 2 * ngf, 5, stride: 1, padding: 2, bias: false);
+        up1 = new ConvTranspose2dLayer(baseChannels, 2 * ngf, 5, stride: 1, padding: 2, bias: false);
         bn1 = BatchNorm2d(2 * ngf);
-        up2 = ConvTranspose2d(2 * ngf, ngf, 5, stride: 2, padding: 2, output_padding: 1, bias: false);
+        up2 = new ConvTranspose2dLayer(2 * ngf, ngf, 5, stride: 2, padding: 2, outputPadding: 1, bias: false);
         bn2 = BatchNorm2d(ngf);
-        up3 = ConvTranspose2d(ngf, channels, 5, stride: 2, padding: 2, output_padding: 1, bias: false);
+        up3 = new ConvTranspose2dLayer(ngf, channels, 5, stride: 2, padding: 2, outputPadding: 1, bias: false);
         act = activation;
         RegisterComponents();
     }

@@ -36,18 +36,18 @@ public sealed class MlpEncoder : Module<Tensor, Tensor>
 /// </summary>
 public sealed class ConvEncoder : Module<Tensor, Tensor>
 {
-    private readonly Conv2d conv1;
+    private readonly Conv2dLayer conv1;
     private readonly LeakyReLU act1;
-    private readonly Conv2d conv2;
+    private readonly Conv2dLayer conv2;
     private readonly BatchNorm2d bn2;
     private readonly LeakyReLU act2;
     private readonly Linear head;
 
     public ConvEncoder(int ndf, int channels, int outputs) : base(nameof(ConvEncoder))
     {
-        conv1 = Conv2d(channels, ndf, 5, stride: 2, padding: 2);
+        conv1 = new Conv2dLayer(channels, ndf, 5, stride: 2, padding: 2);
         act1 = LeakyReLU(0.2);
-        conv2 = Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2, bias: false);
+        conv2 = new Conv2dLayer(ndf, 2 * ndf, 5, stride: 2, padding: 2, bias: false);
         bn2 = BatchNorm2d(2 * ndf);
         act2 = LeakyReLU(0.2);
         head = Linear(7 * 7 * 2 * ndf, outputs);

@@ -6,18 +6,15 @@ using static TorchSharp.torch.nn;
 namespace GanForge.Models;
 
 /// <summary>
-/// Layers built by option: spectrally normalised or plain, and the selectable normalisation. Every convolution whose
-/// input may have few channels and needs an input gradient is made here, so that it avoids libtorch's faulty thin-input
-/// kernel (<see cref="Convolution"/>).
+/// Layers built by option: spectrally normalised or plain, and the selectable normalisation. Every convolution of every
+/// network is made here, so that none reaches libtorch's faulty or slow kernels (<see cref="Convolution"/>).
 /// </summary>
 public static class Layers
 {
     public static Module<Tensor, Tensor> Conv2d(long inChannels, long outChannels, long kernel, long stride, long padding, bool spectral, bool bias = true) =>
         spectral
             ? new SpectralConv2d(inChannels, outChannels, kernel, stride, padding, bias)
-            : Convolution.IsThin(inChannels)
-                ? new ThinConv2d(inChannels, outChannels, kernel, stride, padding, bias)
-                : nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
+            : new Conv2dLayer(inChannels, outChannels, kernel, stride, padding, bias);
 
     public static Module<Tensor, Tensor> Linear(long inFeatures, long outFeatures, bool spectral, bool bias = true) =>
         spectral ? new SpectralLinear(inFeatures, outFeatures, bias) : nn.Linear(inFeatures, outFeatures, hasBias: bias);
@@ -50,11 +47,11 @@ public static class Layers
         ((scale == 1 ? x : Data.Degradations.Upscale(x, scale)) + detail).clamp(-1, 1);
 
     /// <summary>A residual head's weights scaled by 0.1 and its bias zeroed, so the residual starts small.</summary>
-    public static void StartSmall(TorchSharp.Modules.Conv2d head)
+    public static void StartSmall(Conv2dLayer head)
     {
         using var _ = no_grad();
-        head.weight!.mul_(0.1);
-        head.bias?.zero_();
+        head.Weight.mul_(0.1);
+        head.Bias?.zero_();
     }
 
     /// <summary>Pads a (B, C, H, W) map at the bottom and right (edge pixels repeated) so both sides are multiples of <paramref name="multiple"/>.</summary>

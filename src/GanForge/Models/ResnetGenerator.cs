@@ -29,8 +29,8 @@ public sealed class ResnetGenerator : Module<Tensor, Tensor>
             Layers.Conv2d(2 * ngf, 4 * ngf, 3, stride: 2, padding: 1, spectral: false), Norm(4 * ngf), ReLU());
         for (var i = 0; i < blockCount; i++) blocks.Add(new ResnetBlock(4 * ngf));
         upsample = Sequential(
-            ConvTranspose2d(4 * ngf, 2 * ngf, 3, stride: 2, padding: 1, output_padding: 1), Norm(2 * ngf), ReLU(),
-            ConvTranspose2d(2 * ngf, ngf, 3, stride: 2, padding: 1, output_padding: 1), Norm(ngf), ReLU());
+            new ConvTranspose2dLayer(4 * ngf, 2 * ngf, 3, stride: 2, padding: 1, outputPadding: 1), Norm(2 * ngf), ReLU(),
+            new ConvTranspose2dLayer(2 * ngf, ngf, 3, stride: 2, padding: 1, outputPadding: 1), Norm(ngf), ReLU());
         head = Sequential(ReflectionPad2d(3), Layers.Conv2d(ngf, outChannels, 7, stride: 1, padding: 0, spectral: false), Tanh());
         RegisterComponents();
     }
@@ -59,8 +59,8 @@ public sealed class ResnetBlock : Module<Tensor, Tensor>
     public ResnetBlock(int channels) : base(nameof(ResnetBlock))
     {
         body = Sequential(
-            ReflectionPad2d(1), Conv2d(channels, channels, 3), ResnetGenerator.Norm(channels), ReLU(),
-            ReflectionPad2d(1), Conv2d(channels, channels, 3), ResnetGenerator.Norm(channels));
+            ReflectionPad2d(1), new Conv2dLayer(channels, channels, 3), ResnetGenerator.Norm(channels), ReLU(),
+            ReflectionPad2d(1), new Conv2dLayer(channels, channels, 3), ResnetGenerator.Norm(channels));
         RegisterComponents();
     }
 

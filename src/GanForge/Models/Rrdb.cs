@@ -15,12 +15,12 @@ namespace GanForge.Models;
 /// </summary>
 public sealed class RrdbGenerator : Module<Tensor, Tensor>
 {
-    private readonly Conv2d stem;
+    private readonly Conv2dLayer stem;
     private readonly ModuleList<ResidualInResidualDenseBlock> blocks = new();
-    private readonly Conv2d trunk;
-    private readonly ModuleList<Conv2d> upsample = new();
-    private readonly Conv2d refine;
-    private readonly Conv2d head;
+    private readonly Conv2dLayer trunk;
+    private readonly ModuleList<Conv2dLayer> upsample = new();
+    private readonly Conv2dLayer refine;
+    private readonly Conv2dLayer head;
 
     public RrdbGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount, bool bicubicSkip = false) : base(nameof(RrdbGenerator))
     {
@@ -28,12 +28,12 @@ public sealed class RrdbGenerator : Module<Tensor, Tensor>
         if (bicubicSkip && inChannels != outChannels) throw new ArgumentException("A bicubic skip needs as many input channels as output channels.", nameof(bicubicSkip));
         Scale = scale;
         BicubicSkip = bicubicSkip;
-        stem = Conv2d(inChannels, ngf, 3, padding: 1);
+        stem = new Conv2dLayer(inChannels, ngf, 3, padding: 1);
         for (var i = 0; i < blockCount; i++) blocks.Add(new ResidualInResidualDenseBlock(ngf, Math.Max(1, ngf / 2)));
-        trunk = Conv2d(ngf, ngf, 3, padding: 1);
-        for (var s = scale; s > 1; s /= 2) upsample.Add(Conv2d(ngf, ngf, 3, padding: 1));
-        refine = Conv2d(ngf, ngf, 3, padding: 1);
-        head = Conv2d(ngf, outChannels, 3, padding: 1);
+        trunk = new Conv2dLayer(ngf, ngf, 3, padding: 1);
+        for (var s = scale; s > 1; s /= 2) upsample.Add(new Conv2dLayer(ngf, ngf, 3, padding: 1));
+        refine = new Conv2dLayer(ngf, ngf, 3, padding: 1);
+        head = new Conv2dLayer(ngf, outChannels, 3, padding: 1);
         RegisterComponents();
         if (bicubicSkip) Layers.StartSmall(head);
     }
@@ -82,17 +82,17 @@ public sealed class ResidualInResidualDenseBlock : Module<Tensor, Tensor>
 /// </summary>
 public sealed class ResidualDenseBlock : Module<Tensor, Tensor>
 {
-    private readonly ModuleList<Conv2d> convs = new();
+    private readonly ModuleList<Conv2dLayer> convs = new();
 
     public ResidualDenseBlock(int channels, int growth) : base(nameof(ResidualDenseBlock))
     {
-        for (var i = 0; i < 5; i++) convs.Add(Conv2d(channels + i * growth, i == 4 ? channels : growth, 3, padding: 1));
+        for (var i = 0; i < 5; i++) convs.Add(new Conv2dLayer(channels + i * growth, i == 4 ? channels : growth, 3, padding: 1));
         RegisterComponents();
         using var _ = no_grad();
         foreach (var conv in convs)
         {
-            init.kaiming_normal_(conv.weight!, a: 0, mode: init.FanInOut.FanIn).mul_(0.1);
-            init.zeros_(conv.bias!);
+            init.kaiming_normal_(conv.Weight, a: 0, mode: init.FanInOut.FanIn).mul_(0.1);
+            init.zeros_(conv.Bias!);
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class SrResNetGenerator : Module<Tensor, Tensor>
     private readonly ModuleList<SrResidualBlock> blocks = new();
     private readonly Sequential trunk;
     private readonly Sequential upsample;
-    private readonly Conv2d head;
+    private readonly Conv2dLayer head;
 
     public SrResNetGenerator(int inChannels, int outChannels, int scale, int ngf, int blockCount, bool bicubicSkip = false) : base(nameof(SrResNetGenerator))
     {
@@ -26,13 +26,13 @@ public sealed class SrResNetGenerator : Module<Tensor, Tensor>
         if (bicubicSkip && inChannels != outChannels) throw new ArgumentException("A bicubic skip needs as many input channels as output channels.", nameof(bicubicSkip));
         Scale = scale;
         BicubicSkip = bicubicSkip;
-        stem = Sequential(Conv2d(inChannels, ngf, 9, padding: 4), PReLU(ngf));
+        stem = Sequential(new Conv2dLayer(inChannels, ngf, 9, padding: 4), PReLU(ngf));
         for (var i = 0; i < blockCount; i++) blocks.Add(new SrResidualBlock(ngf));
-        trunk = Sequential(Conv2d(ngf, ngf, 3, padding: 1, bias: false), BatchNorm2d(ngf));
+        trunk = Sequential(new Conv2dLayer(ngf, ngf, 3, padding: 1, bias: false), BatchNorm2d(ngf));
         var stages = new List<Module<Tensor, Tensor>>();
-        for (var s = scale; s > 1; s /= 2) stages.AddRange([Conv2d(ngf, 4 * ngf, 3, padding: 1), PixelShuffle(2), PReLU(ngf)]);
+        for (var s = scale; s > 1; s /= 2) stages.AddRange([new Conv2dLayer(ngf, 4 * ngf, 3, padding: 1), PixelShuffle(2), PReLU(ngf)]);
         upsample = Sequential(stages);
-        head = Conv2d(ngf, outChannels, 9, padding: 4);
+        head = new Conv2dLayer(ngf, outChannels, 9, padding: 4);
         RegisterComponents();
         if (bicubicSkip) Layers.StartSmall(head);
     }
@@ -62,8 +62,8 @@ public sealed class SrResidualBlock : Module<Tensor, Tensor>
     public SrResidualBlock(int channels) : base(nameof(SrResidualBlock))
     {
         body = Sequential(
-            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), PReLU(channels),
-            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels));
+            new Conv2dLayer(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), PReLU(channels),
+            new Conv2dLayer(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels));
         RegisterComponents();
     }
 
@@ -87,11 +87,11 @@ public sealed class SrganDiscriminator : Module<Tensor, Tensor>
         for (var i = 1; i < 8; i++)
         {
             var next = ndf << (i / 2);
-            modules.AddRange([Conv2d(width, next, 3, stride: i % 2 == 1 ? 2 : 1, padding: 1, bias: false), BatchNorm2d(next), LeakyReLU(0.2)]);
+            modules.AddRange([new Conv2dLayer(width, next, 3, stride: i % 2 == 1 ? 2 : 1, padding: 1, bias: false), BatchNorm2d(next), LeakyReLU(0.2)]);
             width = next;
         }
         features = Sequential(modules);
-        classifier = Sequential(AdaptiveAvgPool2d(1), Conv2d(width, 2 * width, 1), LeakyReLU(0.2), Conv2d(2 * width, 1, 1));
+        classifier = Sequential(AdaptiveAvgPool2d(1), new Conv2dLayer(width, 2 * width, 1), LeakyReLU(0.2), new Conv2dLayer(2 * width, 1, 1));
         RegisterComponents();
     }
 

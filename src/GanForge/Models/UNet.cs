@@ -31,18 +31,18 @@ public sealed class UNetGenerator : Module<Tensor, Tensor>
             var input = i == 0 ? inChannels : widths[i - 1];
             down.Add(i == 0
                 ? Layers.Conv2d(input, widths[0], 4, stride: 2, padding: 1, spectral: false)
-                : Sequential(LeakyReLU(0.2), Conv2d(input, widths[i], 4, stride: 2, padding: 1, bias: false), i == innermost ? Identity() : BatchNorm2d(widths[i])));
+                : Sequential(LeakyReLU(0.2), new Conv2dLayer(input, widths[i], 4, stride: 2, padding: 1, bias: false), i == innermost ? Identity() : BatchNorm2d(widths[i])));
         }
         for (var i = 0; i < Depth; i++)
         {
             var input = i == innermost ? widths[i] : 2 * widths[i];
             if (i == 0)
             {
-                up.Add(Sequential(ReLU(), ConvTranspose2d(input, outChannels, 4, stride: 2, padding: 1), Tanh()));
+                up.Add(Sequential(ReLU(), new ConvTranspose2dLayer(input, outChannels, 4, stride: 2, padding: 1), Tanh()));
                 continue;
             }
             var withDropout = dropout > 0 && i < innermost && i >= Math.Max(1, innermost - 3);
-            up.Add(Sequential(ReLU(), ConvTranspose2d(input, widths[i - 1], 4, stride: 2, padding: 1, bias: false), BatchNorm2d(widths[i - 1]),
+            up.Add(Sequential(ReLU(), new ConvTranspose2dLayer(input, widths[i - 1], 4, stride: 2, padding: 1, bias: false), BatchNorm2d(widths[i - 1]),
                 withDropout ? Dropout(dropout) : Identity()));
         }
         RegisterComponents();

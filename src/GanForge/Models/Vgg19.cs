@@ -31,7 +31,7 @@ public sealed class Vgg19Features : Module<Tensor, Tensor>
                 modules.Add(MaxPool2d(2, 2));
                 continue;
             }
-            modules.Add(Conv2d(channels, width, 3, padding: 1));
+            modules.Add(new Conv2dLayer(channels, width, 3, padding: 1));
             modules.Add(ReLU());
             channels = width;
         }

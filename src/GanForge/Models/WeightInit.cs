@@ -14,7 +14,7 @@ public static class WeightInit
         {
             switch (child)
             {
-                case TorchSharp.Modules.Conv2d or TorchSharp.Modules.ConvTranspose2d or TorchSharp.Modules.Linear or ThinConv2d or SpectralConv2d or SpectralLinear:
+                case Conv2dLayer or ConvTranspose2dLayer or TorchSharp.Modules.Linear or SpectralConv2d or SpectralLinear:
                     foreach (var (name, p) in child.named_parameters(recurse: false))
                     {
                         if (name == "weight") init.normal_(p, 0.0, 0.02);

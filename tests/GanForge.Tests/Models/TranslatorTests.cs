@@ -112,8 +112,8 @@ public sealed class TranslatorTests
         manual_seed(1);
         using var g = new UNetGenerator(1, 1, 32, 4, dropout: 0);
         g.eval();
-        var outermost = (TorchSharp.Modules.ConvTranspose2d)g.named_modules().Single(m => m.name == "up.0.1").module;
-        using (no_grad()) outermost.weight!.narrow(0, 4, 4).zero_(); // ConvT weights are (in, out, k, k): input channels 4..7 come from below
+        var outermost = (ConvTranspose2dLayer)g.named_modules().Single(m => m.name == "up.0.1").module;
+        using (no_grad()) outermost.Weight.narrow(0, 4, 4).zero_(); // ConvT weights are (in, out, k, k): input channels 4..7 come from below
         var x = randn(1, 1, 32, 32);
         var perturbed = x.clone();
         perturbed.narrow(3, 0, 16).add_(randn(1, 1, 32, 16));
