@@ -334,7 +334,7 @@ public enum Schedule
     ConstantThenLinear,
 }
 
-/// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the default run's (the DCGAN paper's Adam β1 0.5 at 4× its rate).</summary>
+/// <summary>Optimiser, learning rates and their schedule, gradient clipping and L2 regularisation; the defaults are the default run's (Adam at 4× the DCGAN paper's rate, with StyleGAN2's β1 0, β2 0.99).</summary>
 public sealed record OptimizerConfig
 {
     [Setting("Optimiser: adam or rmsprop (the WGAN paper's).", Flag = "optimizer")]
@@ -347,10 +347,10 @@ public sealed record OptimizerConfig
     public double LrD { get; init; } = 8e-4;
 
     [Setting("Adam β1.", Range = "[0, 1)")]
-    public double Beta1 { get; init; } = 0.5;
+    public double Beta1 { get; init; } = 0;
 
     [Setting("Adam β2.", Range = "[0, 1)")]
-    public double Beta2 { get; init; } = 0.999;
+    public double Beta2 { get; init; } = 0.99;
 
     [Setting("Learning-rate schedule: constant, step (× gamma every schedule_step_size steps), exponential (× gamma every step), linear (to 0) or constant-then-linear (half constant, then to 0: CycleGAN).")]
     public Schedule Schedule { get; init; } = Schedule.Constant;
