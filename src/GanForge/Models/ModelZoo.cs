@@ -62,7 +62,7 @@ public static class ModelZoo
             Encoder = a => new MlpEncoder(a.Ndf, a.Shape, a.Outputs),
         },
         Dcgan28("dcgan28", "TensorFlow's DCGAN tutorial for 28×28 (G 256/128/64 channels, D 64/128, dropout 0.3)", 64, dropout: 0.3),
-        Dcgan28("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the previous default, and the GAN recipes' model", 32),
+        Dcgan28("dcgan28-small", "dcgan28 at half width (G 128/64/32, D 32/64) without dropout: the first default, and the GAN recipes' model", 32),
         Dcgan28("dcgan28-small-bn", "dcgan28-small with BatchNorm in D (as in the DCGAN paper's D): the default, best quality per CPU minute (README: The default run)", 32,
             norm: Normalization.Batch),
         Dcgan(32, "DCGAN at 32×32 (CIFAR-10 size; PyTorch-GAN / StudioGAN layout): G 4·4·4ngf → 32², D 3 strided convs, BatchNorm in D"),
