@@ -16,8 +16,9 @@ namespace GanForge.Models;
 /// is not a multiple of 16. Weight gradients were always right. Sweeps of 3,700 shapes (kernels 1–9, strides 1–2, 1–128
 /// channels, 7–64 px, batches 1–64) found no fault at multiples of 16. So every convolution here runs with zero
 /// channels (and zero weights for them) added where a kernel would read such a count: the same values and parameters,
-/// and only counts that were right reach the kernels. A D's 1-channel head costs 16× its few FLOPs; dcgan28, DCGAN and
-/// the translators at their default widths need no other padding. Turning oneDNN off instead made dcgan28's step 5×
+/// and only counts that were right reach the kernels. At the default widths only 1- and 3-channel heads (a D's head
+/// costs 16× its few FLOPs; SRResNet's 9×9 head at the output's size, 16/3×) and DCGAN's 100-d z (to 112) need it;
+/// dcgan28 needs none. Turning oneDNN off instead made dcgan28's step 5×
 /// slower; limiting it to AVX, 2.5×.</item>
 /// <item>Slowness for a thin input (an image's first layer: 1–4 channels): dcgan28's first D layer (1 → 64, 5×5,
 /// stride 2, 256 images, one thread) took 159 ms for forward and weight gradient and 141 ms for the input gradient,
