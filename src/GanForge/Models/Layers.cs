@@ -6,8 +6,9 @@ using static TorchSharp.torch.nn;
 namespace GanForge.Models;
 
 /// <summary>
-/// Layers built by option: spectrally normalised or plain, and the selectable normalisation. Every convolution of every
-/// network is made here, so that none reaches libtorch's faulty or slow kernels (<see cref="Convolution"/>).
+/// Layers built by option: spectrally normalised or plain, and the selectable normalisation. Like every convolution of
+/// every network, the ones made here compute through <see cref="Convolution"/>, so none reaches libtorch's faulty or
+/// slow kernels.
 /// </summary>
 public static class Layers
 {
