@@ -13,7 +13,7 @@ namespace GanForge.Models;
 /// <item>Wrong results, relative error 0.1–1 and often NaN, for channel counts that are not a multiple of 16 (the
 /// kernels' block): a forward convolution reading 17–23, 40, … channels (16 or fewer were right), and the
 /// backward-data kernel — a convolution's input gradient, a transposed convolution's output — reading any count that
-/// is not a multiple of 16. Weight gradients were always right. Sweeps of 3,700 shapes (kernels 1–9, strides 1–2, 1–128
+/// is not a multiple of 16. Weight gradients were always right. Sweeps of ~21,000 shapes (kernels 1–9, strides 1–2, 1–128
 /// channels, 7–64 px, batches 1–64) found no fault at multiples of 16. So every convolution here runs with zero
 /// channels (and zero weights for them) added where a kernel would read such a count: the same values and parameters,
 /// and only counts that were right reach the kernels. At the default widths only 1- and 3-channel heads (a D's head
