@@ -30,6 +30,19 @@ public static class Recipes
         Output = Base.Output with { SampleEvery = 500, CheckpointEvery = 1000 },
     };
 
+    /// <summary>
+    /// The default run's settings, pinned (a later default changes no recipe), for a 30-minute budget on 2 cores: the
+    /// default's 2,000 steps take ~5 minutes, so 16,000 steps with an evaluation every 4,000 fill about 30 (README:
+    /// Quality per CPU-minute).
+    /// </summary>
+    private static readonly RunConfig HalfHour = new()
+    {
+        Model = new ModelConfig { Name = "dcgan28-small-bn" },
+        Optimizer = new OptimizerConfig { LrG = 8e-4, LrD = 8e-4, Beta1 = 0, Beta2 = 0.99, Schedule = Schedule.Constant },
+        Training = new TrainingConfig { BatchSize = 128, Steps = 16000, GeneratorEmaDecay = 0.999 },
+        Output = new OutputConfig { EvalEvery = 4000 },
+    };
+
     /// <summary>Autoencoders train both networks together with Adam's usual 1e-3, and without EMA so the decoder matches the encoder.</summary>
     private static readonly RunConfig Autoencoder = Base with
     {
@@ -127,6 +140,20 @@ public static class Recipes
         new("stacked-dcgan32", "The colour benchmark: Stacked MNIST as 32×32 RGB (three digits as channels) with dcgan32 at half width (ngf = ndf = 32), 2,000 steps",
             "Lin et al. 2018 (PacGAN), §5.2 data; DCGAN layout at 32×32 (Radford et al. 2016)",
             StackedMnist with { Model = StackedMnist.Model with { Name = "dcgan32", Ngf = 32, Ndf = 32 }, Training = StackedMnist.Training with { Steps = 2000 } }),
+        new("mnist-30min", "The default run's settings for 30 minutes on 2 cores: 16,000 steps on the imported MNIST (batch 128, Adam 8e-4 β (0, 0.99), BatchNorm in D, EMA of G), evaluated every 4,000",
+            "this project's default run, searched side by side (README: The default run, and why); Adam β as in Karras et al. 2020",
+            HalfHour with { Data = HalfHour.Data with { Dataset = "mnist" } }),
+        new("fashion-30min", "The mnist-30min recipe on the imported Fashion-MNIST",
+            "this project's default run (README: Quality per CPU-minute)",
+            HalfHour with { Data = HalfHour.Data with { Dataset = "fashion-mnist" } }),
+        new("stacked-30min", "The mnist-30min recipe's settings on Stacked MNIST (1,000 modes) for 8,000 steps, evaluated every 2,000",
+            "this project's default run; data: Lin et al. 2018 (PacGAN), §5.2 (README: Stacked MNIST)",
+            HalfHour with
+            {
+                Data = HalfHour.Data with { Dataset = "stacked-mnist" },
+                Training = HalfHour.Training with { Steps = 8000 },
+                Output = HalfHour.Output with { EvalEvery = 2000 },
+            }),
         new("vae", "Convolutional VAE: the dcgan28-small generator as decoder and its mirror as encoder, z in 16-D, Bernoulli (BCE) likelihood, β = 1, Adam 1e-3, batch 128",
             "Kingma & Welling 2014 (objective); architecture this project's (README: Autoencoders)",
             Autoencoder),
