@@ -196,11 +196,15 @@ internal static class EvalCommand
     {
         using var scope = NewDisposeScope();
         var labels = generator.Labels(n, null, null);
-        var images = generator.Generate(generator.SampleLatents(n, seed), labels);
-        if (images.dim() != 4) throw new CliUsageException("2-D point generators are measured with 'ganforge bench modes', not eval.");
+        var latents = generator.SampleLatents(n, seed);
         var requested = labels?.to_type(ScalarType.Int32).data<int>().ToArray();
         var source = $"{path} ({generator.Header.Config.Objective.Name}, step {generator.Header.Position.Step}, {n} samples)";
-        return evaluator.Evaluate(source, n, (start, length) => images.narrow(0, start, length), requested, baselines);
+        // Generated chunk by chunk as the embedding asks: 26,000 Stacked MNIST images at once held 490 MB.
+        return evaluator.Evaluate(source, n, (start, length) =>
+        {
+            var images = generator.Generate(latents.narrow(0, start, length), labels?.narrow(0, start, length));
+            return images.dim() == 4 ? images : throw new CliUsageException("2-D point generators are measured with 'ganforge bench modes', not eval.");
+        }, requested, baselines);
     }
 
     /// <summary>At most <paramref name="n"/> images of a sample file, with their labels when it has them; tensors belong to the caller's scope.</summary>

@@ -22,13 +22,13 @@ public static class StackedMnist
     public static string Source(string reference) =>
         string.Equals(reference, EmbeddedName, StringComparison.OrdinalIgnoreCase) ? DatasetCatalog.Embedded : DatasetCatalog.Mnist.Name;
 
-    public static ImageDataset Load(string reference, DataSplit split, DataCache? cache = null)
-    {
-        var mnist = DatasetLoader.Load(Source(reference), split, cache);
-        return split == DataSplit.Train
-            ? Stack(mnist, TrainCount, seed: 0, reference.ToLowerInvariant())
-            : Stack(mnist, TestCount, seed: 1, reference.ToLowerInvariant());
-    }
+    public static ImageDataset Load(string reference, DataSplit split, DataCache? cache = null) =>
+        Build(DatasetLoader.Load(Source(reference), split, cache), reference, split);
+
+    /// <summary>The split of the Stacked MNIST <paramref name="reference"/> made from <paramref name="mnist"/>, that split of its <see cref="Source"/>.</summary>
+    public static ImageDataset Build(ImageDataset mnist, string reference, DataSplit split) => split == DataSplit.Train
+        ? Stack(mnist, TrainCount, seed: 0, reference.ToLowerInvariant())
+        : Stack(mnist, TestCount, seed: 1, reference.ToLowerInvariant());
 
     /// <summary><paramref name="count"/> images whose channels are digits drawn uniformly (with replacement) from <paramref name="mnist"/>.</summary>
     public static ImageDataset Stack(ImageDataset mnist, int count, int seed, string name)

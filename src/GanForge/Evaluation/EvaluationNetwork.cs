@@ -54,9 +54,10 @@ public sealed class EvaluationNetwork : IImageEmbedding
 
     public (Tensor Features, Tensor? Probabilities) Embed(Tensor images)
     {
+        using var scope = NewDisposeScope();
         var features = classifier.Features(images);
-        var probabilities = ClassCount > 0 ? nn.functional.softmax(classifier.Classify(features), 1).to_type(ScalarType.Float64) : null;
-        return (features.to_type(ScalarType.Float64), probabilities);
+        var probabilities = ClassCount > 0 ? nn.functional.softmax(classifier.Classify(features), 1).to_type(ScalarType.Float64).MoveToOuterDisposeScope() : null;
+        return (features.to_type(ScalarType.Float64).MoveToOuterDisposeScope(), probabilities);
     }
 
     /// <summary>The SHA-256 of a dataset's shape, pixels and labels: the evaluation network's cache key.</summary>
@@ -141,6 +142,7 @@ public sealed class EvaluationNetwork : IImageEmbedding
                 var loss = nn.functional.cross_entropy(classifier.call(Shift(images)), labels!);
                 loss.backward();
                 optimizer.step();
+                if (step % TorchRuntime.FinalizeEvery == 0) TorchRuntime.FinalizeUndisposed();
                 if ((step + 1) % loader.BatchesPerEpoch == 0 || step + 1 == total)
                     log?.Invoke($"  classifier: step {step + 1}/{total} (epoch {loader.Epoch}), loss {loss.item<float>():F4}, {clock.Elapsed.TotalSeconds:F0} s");
             }

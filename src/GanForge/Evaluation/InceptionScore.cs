@@ -19,6 +19,8 @@ public static class InceptionScore
         var scores = new double[splits];
         for (var s = 0; s < splits; s++)
         {
+            // Each split's temporaries go with it: kept to the end, Stacked MNIST's 26,000 × 1,000 held 630 MB.
+            using var splitScope = NewDisposeScope();
             var start = s * n / splits;
             var part = p.narrow(0, start, (s + 1) * n / splits - start);
             var marginal = part.mean([0], keepdim: true);

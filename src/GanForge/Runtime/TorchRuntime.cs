@@ -76,7 +76,7 @@ public static partial class TorchRuntime
         if (!OperatingSystem.IsLinux()) return NoScope.Instance;
         try
         {
-            // Counted, so nested scopes (an embedding inside an evaluation) restore only at the outermost exit.
+            // Counted, so nested scopes restore only at the outermost exit.
             if (Interlocked.Increment(ref promptReturnDepth) == 1) _ = SetMallocOption(MmapThreshold, 1 << 20);
             return new PromptReturnScope();
         }
@@ -115,6 +115,22 @@ public static partial class TorchRuntime
             _ = SetMallocOption(TrimThreshold, 64 << 20);
             ReturnFreedMemory();
         }
+    }
+
+    /// <summary>Steps (or chunks) of a loop between calls to <see cref="FinalizeUndisposed"/>.</summary>
+    public const int FinalizeEvery = 10;
+
+    /// <summary>
+    /// Runs the finalizers of the TorchSharp objects nothing disposes (implicit scalars and the like: a convolution
+    /// layer leaves 3–7 a call). Each holds a little native memory until then, and the freed tensors around them are
+    /// not given back: measured on the evaluation classifier (one thread, batch 128, every tensor in a dispose scope),
+    /// RSS grew to 1.05 GB over 300 forward passes, and stayed at 300 MB with this every 10 passes, at no measurable
+    /// cost. For every loop of many steps, every <see cref="FinalizeEvery"/> steps.
+    /// </summary>
+    public static void FinalizeUndisposed()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     private sealed class NoScope : IDisposable

@@ -21,9 +21,6 @@ namespace GanForge.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    /// <summary>Steps between forced collections: finalizer-only native objects otherwise make RSS creep.</summary>
-    private const int CollectEvery = 50;
-
     private readonly RunConfig config;
     private readonly RunDirectory run;
     private readonly Device device;
@@ -184,11 +181,7 @@ public sealed class Trainer : IDisposable
                 }
                 if (step % config.Output.CheckpointEvery == 0) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
                 if (evalEvery > 0 && (step % evalEvery == 0 || step == TotalSteps)) monitor.OnEvaluation(Evaluate(Elapsed(), observer));
-                if (step % CollectEvery == 0)
-                {
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
-                }
+                if (step % TorchRuntime.FinalizeEvery == 0) TorchRuntime.FinalizeUndisposed();
             }
 
             // Broken weights are never checkpointed: the newest checkpoint stays the last good one.

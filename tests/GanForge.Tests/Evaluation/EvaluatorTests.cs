@@ -63,4 +63,21 @@ public sealed class EvaluatorTests(SmallMnistNetwork small) : IClassFixture<Smal
         Assert.Equal([4L, 1, 28, 28], back.shape);
         Assert.True((back - grey).abs().mean().item<float>() < 0.1f);
     }
+
+    [Fact]
+    public void Embedding_chunk_by_chunk_matches_one_batch_and_can_leave_the_probabilities_out()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var data = small.Test.Take(150); // more than two chunks of 28 × 28 images, the last one short
+        var (features, probabilities) = small.Network.Embed(Images(data));
+        using var chunked = small.Network.EmbedAll(data);
+        using var featuresOnly = small.Network.EmbedAll(data, probabilities: false);
+
+        Assert.Equal([150L, EvaluationClassifier.FeatureCount], chunked.Features.shape);
+        Assert.True(chunked.Features.allclose(features, rtol: 1e-5, atol: 1e-6));
+        Assert.True(chunked.Probabilities!.allclose(probabilities!, rtol: 1e-5, atol: 1e-7));
+        Assert.Null(featuresOnly.Probabilities);
+        Assert.True(featuresOnly.Features.eq(chunked.Features).all().item<bool>());
+    }
 }
