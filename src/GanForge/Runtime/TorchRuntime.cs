@@ -117,7 +117,7 @@ public static partial class TorchRuntime
         }
     }
 
-    /// <summary>Steps (or chunks) of a loop between calls to <see cref="FinalizeUndisposed"/>.</summary>
+    /// <summary>Steps (or chunks) of an evaluation loop between calls to <see cref="FinalizeUndisposed"/>; training uses a <see cref="FinalizerSchedule"/>.</summary>
     public const int FinalizeEvery = 10;
 
     /// <summary>
@@ -125,7 +125,7 @@ public static partial class TorchRuntime
     /// layer leaves 3–7 a call). Each holds a little native memory until then, and the freed tensors around them are
     /// not given back: measured on the evaluation classifier (one thread, batch 128, every tensor in a dispose scope),
     /// RSS grew to 1.05 GB over 300 forward passes, and stayed at 300 MB with this every 10 passes, at no measurable
-    /// cost. For every loop of many steps, every <see cref="FinalizeEvery"/> steps.
+    /// cost.
     /// </summary>
     public static void FinalizeUndisposed()
     {

@@ -153,6 +153,7 @@ public sealed class Trainer : IDisposable
         var monitor = new DiagnosticsMonitor(run.ReadMetrics().Where(m => m.Step <= step).ToList(),
             run.ReadEvaluations().Where(e => e.Step <= step).ToList(), program.IsClassifier, observer);
         var diverged = false;
+        var finalizers = new FinalizerSchedule();
         string? writeFailure = null;
         var evalEvery = config.Output.EvalEvery;
         if (evalEvery > 0) evaluation.Prepare(observer, cancel);
@@ -181,7 +182,7 @@ public sealed class Trainer : IDisposable
                 }
                 if (step % config.Output.CheckpointEvery == 0) observer.OnCheckpoint(step, lastCheckpoint = SaveCheckpoint(Elapsed()));
                 if (evalEvery > 0 && (step % evalEvery == 0 || step == TotalSteps)) monitor.OnEvaluation(Evaluate(Elapsed(), observer));
-                if (step % TorchRuntime.FinalizeEvery == 0) TorchRuntime.FinalizeUndisposed();
+                finalizers.Step();
             }
 
             // Broken weights are never checkpointed: the newest checkpoint stays the last good one.
