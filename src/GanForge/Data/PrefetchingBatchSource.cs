@@ -60,7 +60,8 @@ public sealed class PrefetchingBatchSource : IBatchSource
         queue = new BlockingCollection<Prepared>(depth);
         stop = new CancellationTokenSource();
         var (output, token) = (queue, stop.Token);
-        worker = Task.Factory.StartNew(() => Produce(output, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // Not given the token: a task cancelled before it starts ends as Canceled and Wait() throws; Produce checks it.
+        worker = Task.Factory.StartNew(() => Produce(output, token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     private void Produce(BlockingCollection<Prepared> output, CancellationToken token)

@@ -98,6 +98,18 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public void Prefetching_seeks_and_disposes_at_once_even_before_its_worker_has_started()
+    {
+        using var scope = NewDisposeScope();
+        for (var i = 0; i < 300; i++) // a worker cancelled before it ran made Wait() throw; this loop hit it at once
+        {
+            using var ahead = new PrefetchingBatchSource(new BatchLoader(Ramp(10), batchSize: 3, seed: 2, new ImageShape(1, 2, 2), CPU));
+            ahead.Seek(1, 1);
+            Assert.Equal((1, 1), (ahead.Epoch, ahead.BatchInEpoch));
+        }
+    }
+
+    [Fact]
     public void Random_crops_stay_in_range_at_the_model_size_and_differ_between_images()
     {
         using var scope = NewDisposeScope();
