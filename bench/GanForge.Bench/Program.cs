@@ -74,13 +74,16 @@ static void Measure(string model, int batch, int threads, int steps, int warmup,
         };
         using var trainer = Trainer.Start(config, DatasetLoader.Load(config.Data.Dataset));
         trainer.Run(stopAtStep: warmup);
+        var faults = MinorPageFaults();
         // Metrics are flushed only when a call stops, so each call's one line times exactly its steps (checkpoint writing excluded).
         var windows = Enumerable.Range(1, repeat)
             .Select(k => trainer.Run(stopAtStep: warmup + k * steps).LastMetrics!.ImagesPerSecond)
             .Order()
             .ToList();
+        faults = MinorPageFaults() - faults;
         Console.WriteLine($"{model}.train {windows[windows.Count / 2]:F1} img/s");
         Console.WriteLine($"{model}.peak_rss {PeakRssMegabytes():F0} MB");
+        Console.WriteLine($"{model}.page_faults_per_step {faults / (double)(repeat * steps):F0}");
     }
     finally
     {
@@ -109,6 +112,9 @@ static void MeasureEvaluation(int threads, int repeat)
     Console.WriteLine($"evaluation.embedding {2_000 / seconds:F0} img/s");
     Console.WriteLine($"evaluation.peak_rss {PeakRssMegabytes():F0} MB");
 }
+
+// Pages first touched (or touched again after being given back): each costs a kernel entry, dear on this machine's VM.
+static long MinorPageFaults() => long.Parse(File.ReadAllText("/proc/self/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[7]);
 
 static double PeakRssMegabytes()
 {

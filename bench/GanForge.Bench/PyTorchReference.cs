@@ -25,7 +25,7 @@ internal static class PyTorchReference
     public static void Compare(int rounds, ProcessStartInfo ours, IReadOnlyList<string> referenceArgs)
     {
         var theirs = new ProcessStartInfo(Python, [Script, .. referenceArgs]);
-        List<double> oursRate = [], theirsRate = [], oursRss = [], theirsRss = [];
+        List<double> oursRate = [], theirsRate = [], oursRss = [], theirsRss = [], oursFaults = [], theirsFaults = [];
         for (var round = 0; round < rounds; round++)
         {
             // ABBA: neither side always runs first, into a machine the other has just warmed or loaded.
@@ -34,6 +34,7 @@ internal static class PyTorchReference
                 var figures = Child.Figures(side ? Clone(ours) : Clone(theirs));
                 (side ? oursRate : theirsRate).Add(figures[side ? $"{Model}.train" : $"pytorch.{Model}.train"]);
                 (side ? oursRss : theirsRss).Add(figures[side ? $"{Model}.peak_rss" : $"pytorch.{Model}.peak_rss"]);
+                (side ? oursFaults : theirsFaults).Add(figures[side ? $"{Model}.page_faults_per_step" : $"pytorch.{Model}.page_faults_per_step"]);
             }
         }
         Console.WriteLine($"{Model}.train {Median(oursRate):F1} img/s (rounds {string.Join(", ", oursRate.Select(r => r.ToString("F1")))})");
@@ -42,6 +43,8 @@ internal static class PyTorchReference
         Console.WriteLine($"{Model}.peak_rss {oursRss.Max():F0} MB");
         Console.WriteLine($"pytorch.{Model}.peak_rss {theirsRss.Max():F0} MB");
         Console.WriteLine($"{Model}.peak_rss_vs_pytorch {oursRss.Max() / theirsRss.Max():F2} x");
+        Console.WriteLine($"{Model}.page_faults_per_step {Median(oursFaults):F0}");
+        Console.WriteLine($"pytorch.{Model}.page_faults_per_step {Median(theirsFaults):F0}");
     }
 
     private static ProcessStartInfo Clone(ProcessStartInfo start) => new(start.FileName, start.ArgumentList);

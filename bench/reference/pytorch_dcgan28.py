@@ -64,13 +64,16 @@ def main():
     for i in range(args.warmup):
         step(i)
     rates = []
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(args.repeat):  # the median of several windows, as the GanForge benchmark reports
         start = time.perf_counter()
         for i in range(args.steps):
             step(i)
         rates.append(args.batch * args.steps / (time.perf_counter() - start))
     print(f"pytorch.dcgan28.train {sorted(rates)[len(rates) // 2]:.1f} img/s")
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / (args.repeat * args.steps)
     print(f"pytorch.dcgan28.peak_rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"pytorch.dcgan28.page_faults_per_step {faults:.0f}")
 
 
 if __name__ == "__main__":
