@@ -150,6 +150,7 @@ internal static class TestData
     {
         Data = new DataConfig { Dataset = DatasetCatalog.Embedded, Limit = 128 },
         Model = new ModelConfig { Name = model, Ngf = 4, Ndf = 4, LatentDim = 8 },
+        Objective = new ObjectiveConfig { Name = "non-saturating" }, // a classifier objective: label smoothing and D's probabilities apply
         Training = new TrainingConfig { BatchSize = 8, Steps = steps, Threads = 1, Seed = 7 },
         Output = new OutputConfig { RunsDir = runsDir, SampleEvery = 1000, CheckpointEvery = 1000, LogEvery = 1, GridSize = 2 },
     };

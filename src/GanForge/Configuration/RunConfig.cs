@@ -179,7 +179,7 @@ public enum Conditioning
 public sealed record ModelConfig
 {
     [Setting("Architecture (see 'ganforge models').", Flag = "model")]
-    public string Name { get; init; } = "dcgan28-small-bn";
+    public string Name { get; init; } = "dcgan28-small-bn-k3";
 
     [Setting("Size of the latent vector z.", Range = "(0, inf)")]
     public int LatentDim { get; init; } = 100;
@@ -241,7 +241,7 @@ public enum ReconstructionLoss
 public sealed record ObjectiveConfig
 {
     [Setting("GAN objective, or ae / vae to train an autoencoder (see README: Objectives, Autoencoders).", Flag = "objective")]
-    public string Name { get; init; } = "non-saturating";
+    public string Name { get; init; } = "hinge";
 
     [Setting("D's target for real images (0.9 = one-sided label smoothing, Salimans et al. 2016); classifier objectives.", Range = "[0, 1]", Scope = SettingScope.Gan)]
     public double RealLabel { get; init; } = 1.0;
@@ -383,7 +383,7 @@ public sealed record TrainingConfig
     public int BatchSize { get; init; } = 128;
 
     [Setting("Generator steps to train for (or give training.epochs instead).", Range = "(0, inf)")]
-    public long Steps { get; init; } = 2000;
+    public long Steps { get; init; } = 3000;
 
     [Setting("Passes over the data instead of training.steps; the step count follows from it.", Range = "(0, inf)")]
     public int? Epochs { get; init; }

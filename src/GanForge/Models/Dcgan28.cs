@@ -23,12 +23,13 @@ public sealed class Dcgan28Generator : Module<Tensor, Tensor>
     private readonly Module<Tensor, Tensor> act;
     private readonly long baseChannels;
 
-    public Dcgan28Generator(int latentDim, int ngf, int channels, Module<Tensor, Tensor> activation) : base(nameof(Dcgan28Generator))
+    /// <param name="firstKernel">The first transposed convolution's kernel: the tutorial's 5, or 3 (the layer carries most of the multiply-adds).</param>
+    public Dcgan28Generator(int latentDim, int ngf, int channels, Module<Tensor, Tensor> activation, int firstKernel = 5) : base(nameof(Dcgan28Generator))
     {
         baseChannels = 4L * ngf;
         project = Linear(latentDim, 7 * 7 * baseChannels, hasBias: false);
         bn0 = BatchNorm1d(7 * 7 * baseChannels);
-        up1 = new ConvTranspose2dLayer(baseChannels, 2 * ngf, 5, stride: 1, padding: 2, bias: false);
+        up1 = new ConvTranspose2dLayer(baseChannels, 2 * ngf, firstKernel, stride: 1, padding: firstKernel / 2, bias: false);
         bn1 = BatchNorm2d(2 * ngf);
         up2 = new ConvTranspose2dLayer(2 * ngf, ngf, 5, stride: 2, padding: 2, outputPadding: 1, bias: false);
         bn2 = BatchNorm2d(ngf);

@@ -18,6 +18,7 @@ public static class Recipes
     private static readonly RunConfig Base = new()
     {
         Model = new ModelConfig { Name = "dcgan28-small" },
+        Objective = new ObjectiveConfig { Name = "non-saturating" },
         Optimizer = new OptimizerConfig { LrG = 2e-4, LrD = 2e-4, Beta1 = 0.5, Beta2 = 0.999, Schedule = Schedule.Constant },
         Training = new TrainingConfig { BatchSize = 64, Steps = 1500 },
         Output = new OutputConfig { SampleEvery = 250, CheckpointEvery = 500 },
@@ -37,6 +38,7 @@ public static class Recipes
     private static readonly RunConfig HalfHour = new()
     {
         Model = new ModelConfig { Name = "dcgan28-small-bn" },
+        Objective = new ObjectiveConfig { Name = "non-saturating" },
         Optimizer = new OptimizerConfig { LrG = 8e-4, LrD = 8e-4, Beta1 = 0, Beta2 = 0.99, Schedule = Schedule.Constant },
         Training = new TrainingConfig { BatchSize = 128, Steps = 16000, GeneratorEmaDecay = 0.999 },
         Output = new OutputConfig { EvalEvery = 4000 },

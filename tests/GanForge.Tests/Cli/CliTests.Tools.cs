@@ -10,7 +10,8 @@ public sealed partial class CliTests
     public void Doctor_names_a_winning_discriminator_and_passes_a_healthy_run()
     {
         var run = RunDirectory.Create(temp.File("runs"), "doctor");
-        run.WriteConfig(new RunConfig());
+        var classifier = new RunConfig { Objective = new ObjectiveConfig { Name = "non-saturating" } }; // D's outputs are probabilities
+        run.WriteConfig(classifier);
         for (var i = 1; i <= 40; i++)
         {
             var winning = i > 20;
@@ -24,7 +25,7 @@ public sealed partial class CliTests
         Assert.Contains("--real-label 0.9", output);
 
         var healthy = RunDirectory.Create(temp.File("runs"), "healthy");
-        healthy.WriteConfig(new RunConfig());
+        healthy.WriteConfig(classifier);
         for (var i = 1; i <= 40; i++) healthy.AppendMetrics(new TrainingMetrics(10 * i, 0, 1.3, 0.8, 0.5, 0.5, 100, i));
         var fine = Run("doctor", healthy.Path);
         Assert.Equal(0, fine.Exit);

@@ -68,7 +68,7 @@ public sealed class DashboardServerTests : IAsyncLifetime
         Assert.Equal(["step-000010.png"], (await Json($"/api/runs/{name}/grids")).EnumerateArray().Select(e => e.GetString()));
         var png = await http.GetAsync($"/api/runs/{name}/grids/step-000010.png");
         Assert.Equal("image/png", png.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("non-saturating", (await Json($"/api/runs/{name}/config")).GetProperty("objective").GetProperty("name").GetString());
+        Assert.Equal("hinge", (await Json($"/api/runs/{name}/config")).GetProperty("objective").GetProperty("name").GetString());
 
         foreach (var url in new[]
         {
