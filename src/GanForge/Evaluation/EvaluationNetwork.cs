@@ -87,18 +87,13 @@ public sealed class EvaluationNetwork : IImageEmbedding
         var path = CachePath(cache, train.Name, hash);
         if (File.Exists(path)) return Load(path);
         options ??= new EvaluationTrainingOptions();
-        // Training seeds and draws from libtorch's global generator: keep the caller's stream (a training run's) intact.
-        using var callerRng = get_rng_state();
         EvaluationNetwork network;
-        try
+        // Training seeds and draws from libtorch's global generator: keep the caller's stream (a training run's) intact.
+        using (TorchRuntime.PreserveGlobalRandomState())
         {
             network = train.Labels is null || train.ClassCount < 2
                 ? Untrained(train, hash, options.Seed)
                 : Train(train, test, hash, options, log, cancel);
-        }
-        finally
-        {
-            set_rng_state(callerRng);
         }
         network.Save(path);
         log?.Invoke($"Cached the evaluation network in {path}");

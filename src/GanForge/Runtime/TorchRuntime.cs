@@ -142,6 +142,21 @@ public static partial class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Until disposed, whatever draws from libtorch's global generator (building a network, a seeded evaluation) leaves
+    /// the caller's stream as it was: a training run draws the same noise whether or not it is evaluated on the way.
+    /// </summary>
+    public static IDisposable PreserveGlobalRandomState() => new RandomStateScope(torch.get_rng_state());
+
+    private sealed class RandomStateScope(torch.Tensor state) : IDisposable
+    {
+        public void Dispose()
+        {
+            torch.set_rng_state(state);
+            state.Dispose();
+        }
+    }
+
     /// <summary>Steps (or chunks) of an evaluation loop between calls to <see cref="FinalizeUndisposed"/>; training uses a <see cref="FinalizerSchedule"/>.</summary>
     public const int FinalizeEvery = 10;
 

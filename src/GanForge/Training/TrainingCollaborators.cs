@@ -1,6 +1,7 @@
 using GanForge.Configuration;
 using GanForge.Evaluation;
 using GanForge.Models;
+using GanForge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -87,6 +88,8 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
     {
         if (evaluator is not null) return;
         observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
+        // Building networks draws from the global generator: without this a run's noise depended on --eval-every.
+        using var training = TorchRuntime.PreserveGlobalRandomState();
         try
         {
             evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
@@ -104,6 +107,7 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
         var count = config.Output.EvalCount;
         var classes = config.Model.ClassCount;
         using var scope = NewDisposeScope();
+        using var training = TorchRuntime.PreserveGlobalRandomState();
         using var source = new torch.Generator((ulong)config.Training.Seed + SeedOffset);
         var latents = randn([count, config.Model.LatentDim], generator: source).to(device);
         var labels = classes > 0 ? arange(count, device: device).remainder(classes) : null;
