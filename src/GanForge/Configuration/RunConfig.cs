@@ -383,7 +383,7 @@ public sealed record TrainingConfig
     public int BatchSize { get; init; } = 128;
 
     [Setting("Generator steps to train for (or give training.epochs instead).", Range = "(0, inf)")]
-    public long Steps { get; init; } = 3000;
+    public long Steps { get; init; } = 3300;
 
     [Setting("Passes over the data instead of training.steps; the step count follows from it.", Range = "(0, inf)")]
     public int? Epochs { get; init; }

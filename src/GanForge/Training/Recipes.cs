@@ -32,8 +32,9 @@ public static class Recipes
     };
 
     /// <summary>
-    /// The default run's settings, pinned (a later default changes no recipe), for a 30-minute budget on 2 cores: 16,000
-    /// steps with an evaluation every 4,000 took 28–29 minutes on MNIST and Fashion-MNIST (README: Quality per CPU-minute).
+    /// The previous default run's settings (dcgan28-small-bn, non-saturating), pinned (a later default changes no recipe),
+    /// for a 30-minute budget on 2 cores: 16,000 steps with an evaluation every 4,000 took 28–29 minutes on MNIST and
+    /// Fashion-MNIST (README: Quality per CPU-minute).
     /// </summary>
     private static readonly RunConfig HalfHour = new()
     {
@@ -126,13 +127,13 @@ public static class Recipes
                 Optimizer = Base.Optimizer with { Beta1 = 0, Beta2 = 0.9 },
                 Training = Base.Training with { DStepsPerGStep = 5 },
             }),
-        new("cgan", "Conditional GAN: label embedding into G, projection discriminator, on the default model",
+        new("cgan", "Conditional GAN: label embedding into G, projection discriminator, on dcgan28-small (the first default model)",
             "Mirza & Osindero 2014; Miyato & Koyama 2018",
             Base with { Model = Base.Model with { Conditioning = Conditioning.Projection } }),
         new("acgan", "AC-GAN: label embedding into G, auxiliary classifier head on D, class loss weight 1",
             "Odena et al. 2017",
             Base with { Model = Base.Model with { Conditioning = Conditioning.Acgan } }),
-        new("stacked-dcgan", "Stacked MNIST (1,000 modes) with the default model: the DCGAN baseline of PacGAN's Table 2 on 28×28×3 digit triples",
+        new("stacked-dcgan", "Stacked MNIST (1,000 modes) with dcgan28-small (the first default model): the DCGAN baseline of PacGAN's Table 2 on 28×28×3 digit triples",
             "Lin et al. 2018 (PacGAN), §5.2, VEEGAN setting; model and budget are this project's default run",
             StackedMnist),
         new("stacked-pacdcgan2", "Stacked MNIST with PacGAN2: the stacked-dcgan recipe with a discriminator that judges pairs of samples",
@@ -141,7 +142,7 @@ public static class Recipes
         new("stacked-dcgan32", "The colour benchmark: Stacked MNIST as 32×32 RGB (three digits as channels) with dcgan32 at half width (ngf = ndf = 32), 2,000 steps",
             "Lin et al. 2018 (PacGAN), §5.2 data; DCGAN layout at 32×32 (Radford et al. 2016)",
             StackedMnist with { Model = StackedMnist.Model with { Name = "dcgan32", Ngf = 32, Ndf = 32 }, Training = StackedMnist.Training with { Steps = 2000 } }),
-        new("mnist-30min", "The default run's settings for 30 minutes on 2 cores: 16,000 steps on the imported MNIST (batch 128, Adam 8e-4 β (0, 0.99), BatchNorm in D, EMA of G), evaluated every 4,000",
+        new("mnist-30min", "The previous default run's settings for 30 minutes on 2 cores: 16,000 steps on the imported MNIST (dcgan28-small-bn, non-saturating, batch 128, Adam 8e-4 β (0, 0.99), BatchNorm in D, EMA of G), evaluated every 4,000",
             "this project's default run, searched side by side (README: The default run, and why); Adam β as in Karras et al. 2020",
             HalfHour with { Data = HalfHour.Data with { Dataset = "mnist" } }),
         new("fashion-30min", "The mnist-30min recipe on the imported Fashion-MNIST",
