@@ -31,8 +31,8 @@ public static partial class TorchRuntime
 
     /// <summary>
     /// Fixes glibc's thresholds where its adaptive ones settle at best (allocations from 32 MB mapped on their own, the
-    /// heap trimmed when 64 MB are free at its top). Left adaptive, the trim threshold follows the mmap threshold up from
-    /// 256 KB, so each training step gave its activations' pages back and faulted them in again: measured side by side
+    /// heap trimmed when 64 MB are free at its top). Left adaptive, the trim threshold starts at 128 KB (then twice the
+    /// mmap threshold), so each training step gave its activations' pages back and faulted them in again: measured side by side
     /// (benchmark children, batch 128, 2 threads), minor page faults per run 1.6–2.9 M → 88–140 k, dcgan28-small-bn
     /// 640–765 → 1,015–1,458 img/s and dcgan28 356 → 488 img/s, peak RSS unchanged (389–407 against 398–401 MB;
     /// 568 against 577 MB). A no-op without glibc.
