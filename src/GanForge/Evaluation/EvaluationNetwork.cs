@@ -187,7 +187,9 @@ public sealed class EvaluationNetwork : IImageEmbedding
         {
             if (!metadata.TryGetValue(InfoKey, out var json) || JsonSerializer.Deserialize<EvaluationNetworkInfo>(json, RunConfig.Json) is not { } info)
                 throw new DataFormatException($"'{path}' is not a GanForge evaluation network (no {InfoKey} metadata).");
-            var classifier = new EvaluationClassifier(info.Channels, Math.Max(info.Classes, 1));
+            EvaluationClassifier classifier;
+            // Its initial weights, overwritten at once, would otherwise be drawn from the caller's (a training run's) stream.
+            using (TorchRuntime.PreserveGlobalRandomState()) classifier = new EvaluationClassifier(info.Channels, Math.Max(info.Classes, 1));
             if (ModuleWeights.TryLoad(classifier, tensors) is { } problem)
             {
                 classifier.Dispose();

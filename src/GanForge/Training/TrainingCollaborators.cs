@@ -88,8 +88,6 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
     {
         if (evaluator is not null) return;
         observer.OnMessage($"Preparing the evaluation of {config.Data.Dataset} (its evaluation network is trained first if the data cache lacks it)");
-        // Building networks draws from the global generator: without this a run's noise depended on --eval-every.
-        using var training = TorchRuntime.PreserveGlobalRandomState();
         try
         {
             evaluator = Evaluator.ForDataset(config.Data.Dataset, new EvaluationOptions { Count = config.Output.EvalCount, Seed = config.Training.Seed },
@@ -107,6 +105,7 @@ internal sealed class TrainingEvaluation(RunConfig config, Evaluator? evaluator)
         var count = config.Output.EvalCount;
         var classes = config.Model.ClassCount;
         using var scope = NewDisposeScope();
+        // Sampling must not move the training's stream (a generator drawing noise inside would): evaluating leaves the run as it was.
         using var training = TorchRuntime.PreserveGlobalRandomState();
         using var source = new torch.Generator((ulong)config.Training.Seed + SeedOffset);
         var latents = randn([count, config.Model.LatentDim], generator: source).to(device);
