@@ -22,10 +22,11 @@ public static partial class TorchRuntime
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
             _ = SetNativeEnvironment("OMP_WAIT_POLICY", "PASSIVE", 0);
-        if (OperatingSystem.IsLinux() && !UserTunedMalloc()) UseSteadyMallocThresholds();
+        if (OperatingSystem.IsLinux() && !UserTunedMalloc) UseSteadyMallocThresholds();
     }
 
-    private static bool UserTunedMalloc() =>
+    /// <summary>The user set glibc's malloc options (MALLOC_* variables or GLIBC_TUNABLES): then none of ours are applied.</summary>
+    private static readonly bool UserTunedMalloc =
         (Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "").Contains("malloc", StringComparison.Ordinal)
         || Environment.GetEnvironmentVariables().Keys.OfType<string>().Any(name => name.StartsWith("MALLOC_", StringComparison.Ordinal));
 
@@ -95,11 +96,11 @@ public static partial class TorchRuntime
     /// elsewhere). For evaluation, whose large temporary matrices otherwise stay in glibc's heaps: measured on the metrics
     /// of 10,000 × 128-d features, peak RSS 528–1,115 MB without, 271 MB with. Not for training steps, whose many
     /// medium tensors would each be mapped and faulted in again (27 % slower for dcgan28 when set process-wide).
-    /// Leaving restores the steady thresholds <see cref="PrepareEnvironment"/> sets.
+    /// Leaving restores the steady thresholds <see cref="PrepareEnvironment"/> sets. A no-op when the user set malloc options.
     /// </summary>
     public static IDisposable ReturnFreedMemoryPromptly()
     {
-        if (!OperatingSystem.IsLinux()) return NoScope.Instance;
+        if (!OperatingSystem.IsLinux() || UserTunedMalloc) return NoScope.Instance;
         try
         {
             // Counted, so nested scopes restore only at the outermost exit.
