@@ -72,6 +72,14 @@ static void Measure(string model, int batch, int threads, int steps, int warmup,
             Training = new TrainingConfig { BatchSize = batch, Threads = threads, Steps = warmup + repeat * steps },
             Output = new OutputConfig { RunsDir = runs, LogEvery = int.MaxValue, SampleEvery = int.MaxValue, CheckpointEvery = int.MaxValue },
         };
+        // Against PyTorch, the reference's step exactly: its loss and Adam settings, and no moving average of G.
+        if (model == PyTorchReference.Model)
+            config = config with
+            {
+                Objective = config.Objective with { Name = "non-saturating" },
+                Optimizer = config.Optimizer with { LrG = 2e-4, LrD = 2e-4, Beta1 = 0.5, Beta2 = 0.999 },
+                Training = config.Training with { GeneratorEmaDecay = 0 },
+            };
         using var trainer = Trainer.Start(config, DatasetLoader.Load(config.Data.Dataset));
         trainer.Run(stopAtStep: warmup);
         var faults = MinorPageFaults();

@@ -105,7 +105,7 @@ public sealed class DcganDiscriminator : Module<Tensor, Tensor>, IFeatureDiscrim
         headChannels = ((long)ndf << (stages - 1)) + (options.MinibatchStdDev ? 1 : 0);
         head = Layers.Conv2d(headChannels, 1, 4, stride: 1, padding: 0, spectral, bias: false);
         register_module("head", head);
-        act = LeakyReLU(0.2);
+        act = LeakyReLU(0.2, inplace: true);
         register_module("act", act);
     }
 

@@ -69,11 +69,11 @@ public sealed class Dcgan28Discriminator : Module<Tensor, Tensor>, IFeatureDiscr
     public Dcgan28Discriminator(int ndf, int channels, DiscriminatorOptions options) : base(nameof(Dcgan28Discriminator))
     {
         conv1 = Layers.Conv2d(channels, ndf, 5, stride: 2, padding: 2, options.Spectral);
-        act1 = LeakyReLU(0.2);
+        act1 = LeakyReLU(0.2, inplace: true);
         drop1 = new FastDropout(options.Dropout);
         conv2 = Layers.Conv2d(ndf, 2 * ndf, 5, stride: 2, padding: 2, options.Spectral);
         norm2 = Layers.Normalization2d(options.Norm, 2 * ndf);
-        act2 = LeakyReLU(0.2);
+        act2 = LeakyReLU(0.2, inplace: true);
         drop2 = new FastDropout(options.Dropout);
         if (options.MinibatchStdDev) stddev = new MinibatchStdDev();
         FeatureCount = 7 * 7 * (2 * ndf + (options.MinibatchStdDev ? 1 : 0));

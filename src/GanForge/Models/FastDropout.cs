@@ -22,7 +22,9 @@ public sealed class FastDropout : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         if (!training || p == 0) return x;
-        using var mask = rand_like(x).ge_(p).to_type(x.dtype).mul_(1.0 / (1.0 - p));
-        return x * mask;
+        using var noise = rand_like(x);
+        using var keep = noise.ge(p);
+        // Backward keeps only the one-byte mask; the scale is applied in place to a product nothing else holds.
+        return x.mul(keep).mul_(1.0 / (1.0 - p));
     }
 }

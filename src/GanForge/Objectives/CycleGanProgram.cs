@@ -101,7 +101,7 @@ public sealed class CycleGanProgram : ITranslatingProgram
             metrics.Add(("identity", identity.detach()));
         }
         if (config.Optimizer.L2G > 0) loss += config.Optimizer.L2G * (Regularisers.SquaredNorm(Generator) + Regularisers.SquaredNorm(InverseGenerator));
-        last = new Cycle(context.Step, realA, realB, fakeA.detach(), fakeB.detach());
+        last = new Cycle(context.Step, context.Keep(realA), context.Keep(realB), context.Keep(fakeA.detach()), context.Keep(fakeB.detach()));
         metrics.Insert(0, ("g_loss", loss.detach()));
         return new(loss, metrics);
     }

@@ -100,7 +100,7 @@ public sealed class GanProgram : ITrainingProgram
         var (realOut, fakeOut) = Score(real, realLabels, detached, fakeLabels);
         var loss = Objective.DiscriminatorLoss(new DiscriminatorInputs(Critic, real, detached, realLabels, fakeLabels, realOut, fakeOut));
         if (config.Optimizer.L2D > 0) loss += config.Optimizer.L2D * Regularisers.SquaredNorm(Discriminator);
-        last = new DiscriminatorBatch(real, realLabels, fake, fakeLabels);
+        last = new DiscriminatorBatch(context.Keep(real), context.KeepOptional(realLabels), context.Keep(fake), context.KeepOptional(fakeLabels));
         return new(loss, [
             ("d_loss", loss.detach()),
             ("d_real", Objective.DiscriminatorOutput(realOut.Logits.detach()).mean()),

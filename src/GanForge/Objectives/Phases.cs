@@ -33,6 +33,16 @@ public sealed record PhaseInterval(long From = 0, long? Until = null, int Every 
 public sealed record PhaseContext(long Step, long TotalSteps, int Repeat, int Repeats, IBatchSource Batches, Device Device)
 {
     public bool IsLastRepeat => Repeat == Repeats - 1;
+
+    /// <summary>
+    /// Hands a tensor (with its graph) to a later phase of the same step. Each repeat of a phase runs in its own dispose
+    /// scope, so that its activations are freed before the next phase builds its own (as reference counting frees them in
+    /// PyTorch); what a phase keeps lives until the step ends.
+    /// </summary>
+    public Tensor Keep(Tensor tensor) => tensor.MoveToOuterDisposeScope();
+
+    /// <inheritdoc cref="Keep(Tensor)"/>
+    public Tensor? KeepOptional(Tensor? tensor) => tensor?.MoveToOuterDisposeScope();
 }
 
 /// <summary>A phase's result: the loss to back-propagate (already including the phase's regularisers) and the values it reports by metric name.</summary>

@@ -110,7 +110,7 @@ public sealed class TranslationProgram : ITranslatingProgram
 
     private PhaseLoss DiscriminatorLoss(PhaseContext context)
     {
-        var pair = last = Fresh(context);
+        var pair = last = Keep(Fresh(context), context);
         var real = Judge(pair.Input, pair.Target);
         var fake = Judge(pair.Input, pair.Output.detach());
         var loss = config.Objective.Relativistic
@@ -160,6 +160,9 @@ public sealed class TranslationProgram : ITranslatingProgram
         var loss = config.Optimizer.L2G > 0 ? pixel + config.Optimizer.L2G * Regularisers.SquaredNorm(Generator) : pixel;
         return new(loss, [("g_loss", loss.detach()), ("pixel", pixel.detach())]);
     }
+
+    private static Pair Keep(Pair pair, PhaseContext context) =>
+        new(pair.Step, context.Keep(pair.Input), context.Keep(pair.Target), context.Keep(pair.Output));
 
     private Pair Fresh(PhaseContext context)
     {

@@ -216,7 +216,7 @@ public sealed class Trainer : IDisposable
         return values;
     }
 
-    /// <summary>Runs one phase (all its repeats) as the loop does; the values of the last repeat are returned. Tensors belong to the caller's scope.</summary>
+    /// <summary>Runs one phase (all its repeats) as the loop does; the values of the last repeat are returned. Tensors a phase keeps for a later one move to the caller's scope.</summary>
     internal IReadOnlyList<(string Name, double Value)> RunPhase(Phase phase)
     {
         IReadOnlyList<(string, double)> values = [];
@@ -225,6 +225,8 @@ public sealed class Trainer : IDisposable
         {
             for (var repeat = 0; repeat < phase.Repeats; repeat++)
             {
+                // The repeat's own tensors are freed when it ends; a later phase gets only what the loss keeps (PhaseContext.Keep).
+                using var repeatScope = NewDisposeScope();
                 var context = new PhaseContext(step, TotalSteps, repeat, phase.Repeats, loader, device);
                 networks.ZeroGrad(phase.Updates);
                 PhaseLoss result;

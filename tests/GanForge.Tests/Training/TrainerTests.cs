@@ -46,6 +46,21 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_phase_frees_its_own_tensors_and_hands_on_only_what_the_next_phase_reads()
+    {
+        var config = TestData.TinyConfig(temp.Path);
+        using var trainer = Trainer.Start(config, Data(config));
+        using var step = NewDisposeScope();
+
+        trainer.RunPhase("discriminator");
+
+        // The real batch and the fakes (with G's graph) stay for the generator phase; D's activations are gone.
+        Assert.Equal(2, step.DisposablesCount);
+        trainer.RunPhase("generator");
+        Assert.Equal(2, step.DisposablesCount);
+    }
+
+    [Fact]
     public void The_generator_average_follows_the_ramped_ema_formula()
     {
         var config = TestData.TinyConfig(temp.Path) with { Training = TestData.TinyConfig(temp.Path).Training with { GeneratorEmaDecay = 0.99 } };
