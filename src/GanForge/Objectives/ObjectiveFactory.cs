@@ -101,7 +101,7 @@ public static class ObjectiveFactory
         }
         var objective = Create(config);
         if (!objective.IsClassifier && (config.RealLabel != 1 || config.FakeLabel != 0 || config.LabelFlip > 0))
-            throw new ConfigException($"objective.real_label, fake_label and label_flip apply to classifier objectives (non-saturating, minimax, lsgan, feature-matching), not '{config.Name}'.");
+            throw new ConfigException($"objective.real_label, objective.fake_label and objective.label_flip apply to classifier objectives, not '{config.Name}': set objective.name to non-saturating, minimax, lsgan or feature-matching.");
         if (ConfigSchema.FirstChanged(run, SettingScope.Autoencoder) is { } key)
             throw new ConfigException($"{key.Key} applies to the autoencoder objectives (ae, vae), not '{config.Name}'.");
         var penalised = objective.GradientPenaltyWeight > 0 || config.R1Gamma > 0;
