@@ -43,8 +43,10 @@ public sealed class BatchLoader : IBatchSource
         this.seed = seed;
         this.target = target;
         source = data.Shape;
-        // Long-lived: kept as bytes (4× smaller than floats) and never part of a step's dispose scope.
-        images = tensor(data.Pixels, [data.Count, data.Channels, data.Height, data.Width], device: device).DetachFromDisposeScope();
+        // Long-lived: kept as bytes (4× smaller than floats) and never part of a step's dispose scope. On the CPU the
+        // tensor reads the dataset's own array (tensor() would pin a managed copy of it: the data twice in the .NET heap).
+        using (var flat = device.type == DeviceType.CPU ? from_array(data.Pixels, ScalarType.Byte, device) : tensor(data.Pixels, device: device))
+            images = flat.view(data.Count, data.Channels, data.Height, data.Width).DetachFromDisposeScope();
         labels = data.Labels is null ? null : tensor(data.Labels.Select(l => (long)l).ToArray(), device: device).DetachFromDisposeScope();
     }
 

@@ -37,6 +37,22 @@ public sealed class BatchLoaderTests
     }
 
     [Fact]
+    public void The_loader_reads_the_dataset_bytes_without_copying_them()
+    {
+        using var scope = NewDisposeScope();
+        var data = new ImageDataset("mnist-sized", new byte[20_000 * 28 * 28], 20_000, 1, 28, 28);
+        data.Pixels[^1] = 255;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using var loader = new BatchLoader(data, 128, seed: 0, new ImageShape(1, 28, 28), CPU);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < data.Pixels.Length / 10, $"{allocated} bytes allocated for {data.Pixels.Length} bytes of images");
+        var batches = Enumerable.Range(0, loader.BatchesPerEpoch).Select(_ => loader.Next().Images.max().item<float>());
+        Assert.Equal(1f, batches.Max()); // the last image's last pixel is read from the dataset's array
+    }
+
+    [Fact]
     public void Order_depends_only_on_seed_and_epoch_so_seek_resumes_the_stream()
     {
         using var scope = NewDisposeScope();
