@@ -199,7 +199,8 @@ public static class ModelZoo
         var conditional = config.Conditioning != Conditioning.None;
         var embed = conditional ? EmbedDim(config) : 0;
         var latent = config.LatentDim + embed;
-        Module<Tensor, Tensor> Activation() => config.GeneratorActivation == GeneratorActivation.LeakyRelu ? LeakyReLU(0.3) : ReLU();
+        // In place: each follows a normalisation or a layer whose backward does not read its output (a step then holds one tensor, not two).
+        Module<Tensor, Tensor> Activation() => config.GeneratorActivation == GeneratorActivation.LeakyRelu ? LeakyReLU(0.3, inplace: true) : ReLU(inplace: true);
         var body = spec.Generator(new GeneratorArgs(latent, ngf, shape, Activation));
         Module g = conditional ? new ConditionalGenerator(Classes(config), embed, body) : body;
         // The toy MLPs keep PyTorch's default (Kaiming) initialisation: N(0, 0.02) starves deep ReLU MLPs.
