@@ -30,19 +30,25 @@ public sealed record PhaseInterval(long From = 0, long? Until = null, int Every 
 /// <summary>What a phase sees of the running step: the position, the batch stream and the device.</summary>
 /// <param name="Step">0-based step being trained.</param>
 /// <param name="Repeat">Which of the phase's <see cref="Phase.Repeats"/> runs this is (0-based).</param>
-public sealed record PhaseContext(long Step, long TotalSteps, int Repeat, int Repeats, IBatchSource Batches, Device Device)
+/// <param name="StepScope">The dispose scope of the whole step (null: none, what is kept is then left to the GC).</param>
+public sealed record PhaseContext(long Step, long TotalSteps, int Repeat, int Repeats, IBatchSource Batches, Device Device, DisposeScope? StepScope = null)
 {
     public bool IsLastRepeat => Repeat == Repeats - 1;
 
     /// <summary>
     /// Hands a tensor (with its graph) to a later phase of the same step. Each repeat of a phase runs in its own dispose
     /// scope, so that its activations are freed before the next phase builds its own (as reference counting frees them in
-    /// PyTorch); what a phase keeps lives until the step ends.
+    /// PyTorch); what a phase keeps lives until the step ends. Keeping a tensor twice is keeping it once.
     /// </summary>
-    public Tensor Keep(Tensor tensor) => tensor.MoveToOuterDisposeScope();
+    public Tensor Keep(Tensor tensor)
+    {
+        if (StepScope is null) tensor.DetachFromDisposeScope();
+        else StepScope.Attach(tensor);
+        return tensor;
+    }
 
     /// <inheritdoc cref="Keep(Tensor)"/>
-    public Tensor? KeepOptional(Tensor? tensor) => tensor?.MoveToOuterDisposeScope();
+    public Tensor? KeepOptional(Tensor? tensor) => tensor is null ? null : Keep(tensor);
 }
 
 /// <summary>A phase's result: the loss to back-propagate (already including the phase's regularisers) and the values it reports by metric name.</summary>

@@ -220,6 +220,7 @@ public sealed class Trainer : IDisposable
     internal IReadOnlyList<(string Name, double Value)> RunPhase(Phase phase)
     {
         IReadOnlyList<(string, double)> values = [];
+        var stepScope = CurrentDisposeScope;
         foreach (var name in phase.Frozen) NetworkSet.SetRequiresGrad(networks[name], false);
         try
         {
@@ -227,7 +228,7 @@ public sealed class Trainer : IDisposable
             {
                 // The repeat's own tensors are freed when it ends; a later phase gets only what the loss keeps (PhaseContext.Keep).
                 using var repeatScope = NewDisposeScope();
-                var context = new PhaseContext(step, TotalSteps, repeat, phase.Repeats, loader, device);
+                var context = new PhaseContext(step, TotalSteps, repeat, phase.Repeats, loader, device, stepScope);
                 networks.ZeroGrad(phase.Updates);
                 PhaseLoss result;
                 if (phase.Updates.Count == 0)

@@ -2,6 +2,7 @@ using GanForge.Configuration;
 using GanForge.Data;
 using GanForge.Objectives;
 using GanForge.Training;
+using static TorchSharp.torch;
 
 namespace GanForge.Tests.Objectives;
 
@@ -85,5 +86,22 @@ public sealed class PhasesTests : IDisposable
         Assert.IsAssignableFrom<IReconstructingProgram>(program);
         var phase = Assert.Single(program.Phases);
         Assert.Equal(["generator", "encoder"], phase.Updates);
+    }
+
+    [Fact]
+    public void Keeping_a_tensor_twice_keeps_it_in_the_step()
+    {
+        using var step = NewDisposeScope();
+        Tensor kept;
+        using (NewDisposeScope())
+        {
+            var context = new PhaseContext(0, 1, 0, 1, null!, CPU, step);
+            kept = context.Keep(context.Keep(zeros(3)));
+        }
+
+        Assert.False(kept.IsInvalid);
+        Assert.Equal(1, step.DisposablesCount);
+        step.DisposeEverything();
+        Assert.True(kept.IsInvalid);
     }
 }

@@ -60,6 +60,7 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2, step.DisposablesCount);
     }
 
+
     [Fact]
     public void The_generator_average_follows_the_ramped_ema_formula()
     {
