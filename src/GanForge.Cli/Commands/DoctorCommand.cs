@@ -22,7 +22,7 @@ internal static class DoctorCommand
             var metrics = run.ReadMetrics();
             var evaluations = run.ReadEvaluations();
             if (metrics.Count == 0) throw new ConfigException($"Run '{run.Path}' has no metrics yet (metrics.jsonl is empty or missing).");
-            var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, ObjectiveFactory.IsClassifier(config.Objective));
+            var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, ObjectiveFactory.Reading(config.Objective));
             Console.WriteLine($"{run.Path}: {metrics[^1].Step} steps, {metrics.Count} metrics lines, {evaluations.Count} evaluations, objective {config.Objective.Name}.");
             if (diagnoses.Count == 0)
             {

@@ -63,7 +63,6 @@ public sealed class GanProgram : ITrainingProgram
     public nn.Module Discriminator { get; }
     public IReadOnlyList<Network> Networks { get; }
     public IReadOnlyList<Phase> Phases { get; }
-    public bool IsClassifier => Objective.IsClassifier;
 
     public nn.Module CreateCopy(string name) => name == "generator"
         ? ModelZoo.CreateGenerator(config.Model, shape)

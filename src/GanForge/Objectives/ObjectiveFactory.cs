@@ -23,6 +23,19 @@ public sealed record ObjectiveEntry(string Name, ObjectiveFamily Family, string 
 }
 
 /// <summary>The objective registry: one table that training, validation, help, docs and tests all read.</summary>
+/// <summary>How a run's reported D outputs (d_real, d_fake) and D loss read; the diagnostics judge each by its own signs.</summary>
+public enum DiscriminatorReading
+{
+    /// <summary>Probabilities (classifier objectives): D(x) near 1 against D(G(z)) near 0 is a D that wins.</summary>
+    Probabilities,
+
+    /// <summary>Scores with a margin (hinge): a D loss near 0 is a D beyond both margins on nearly every sample.</summary>
+    Margins,
+
+    /// <summary>Unbounded scores (WGAN, relativistic, pixel losses): no level at which D has won.</summary>
+    Scores,
+}
+
 public static class ObjectiveFactory
 {
     public static IReadOnlyList<ObjectiveEntry> Entries { get; } =
@@ -72,6 +85,11 @@ public static class ObjectiveFactory
     };
 
     /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
+    public static DiscriminatorReading Reading(ObjectiveConfig config) =>
+        IsClassifier(config) ? DiscriminatorReading.Probabilities
+        : Require(config.Name).Family == ObjectiveFamily.Gan && Create(config) is HingeObjective ? DiscriminatorReading.Margins
+        : DiscriminatorReading.Scores;
+
     public static bool IsAutoencoder(ObjectiveConfig config) => Require(config.Name).Family == ObjectiveFamily.Autoencoder;
 
     /// <summary>Whether the objective trains an image-to-image translator (pix2pix, srgan, pixel, cyclegan).</summary>

@@ -87,9 +87,6 @@ public interface ITrainingProgram
     /// <summary>The network that grids, evaluation and the sampling tools draw from (its moving average when it has one).</summary>
     string SampledNetwork => "generator";
 
-    /// <summary>Whether D's outputs are probabilities (metrics and diagnostics then read them as such).</summary>
-    bool IsClassifier => false;
-
     /// <summary>Modules that are state but not trained (e.g. CycleGAN's history pools): checkpointed and restored with the networks.</summary>
     IReadOnlyList<(string Name, nn.Module Module)> State => [];
 }

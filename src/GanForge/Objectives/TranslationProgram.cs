@@ -96,7 +96,7 @@ public sealed class TranslationProgram : ITranslatingProgram
     public nn.Module<Tensor, Tensor>? Discriminator { get; }
     public IReadOnlyList<Network> Networks { get; }
     public IReadOnlyList<Phase> Phases { get; }
-    public bool IsClassifier => Objective != PairedObjective.Pixel && !config.Objective.Relativistic;
+    private bool IsClassifier => Objective != PairedObjective.Pixel && !config.Objective.Relativistic;
 
     public nn.Module CreateCopy(string name) => name == "generator"
         ? ModelZoo.CreateTranslator(config.Model, input, output)

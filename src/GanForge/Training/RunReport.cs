@@ -107,7 +107,7 @@ public static class RunReport
         static string DataUri(string type, byte[] bytes) => $"data:{type};base64,{Convert.ToBase64String(bytes)}";
         var last = metrics.LastOrDefault();
         var best = evaluations.OrderBy(e => e.Eval.Fd).FirstOrDefault();
-        var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, Objectives.ObjectiveFactory.IsClassifier(config.Objective));
+        var diagnoses = TrainingDiagnostics.Examine(metrics, evaluations, Objectives.ObjectiveFactory.Reading(config.Objective));
         var html = new StringBuilder();
         html.Append($$"""
             <!doctype html>

@@ -151,7 +151,7 @@ public sealed class Trainer : IDisposable
         var lastGrid = "";
         TrainingMetrics? lastMetrics = null;
         var monitor = new DiagnosticsMonitor(run.ReadMetrics().Where(m => m.Step <= step).ToList(),
-            run.ReadEvaluations().Where(e => e.Step <= step).ToList(), program.IsClassifier, observer);
+            run.ReadEvaluations().Where(e => e.Step <= step).ToList(), ObjectiveFactory.Reading(config.Objective), observer);
         var diverged = false;
         var finalizers = new FinalizerSchedule();
         string? writeFailure = null;

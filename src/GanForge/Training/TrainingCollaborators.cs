@@ -1,6 +1,7 @@
 using GanForge.Configuration;
 using GanForge.Evaluation;
 using GanForge.Models;
+using GanForge.Objectives;
 using GanForge.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,7 +41,7 @@ internal sealed class MetricsWindow
 }
 
 /// <summary>Runs the detectors of <see cref="TrainingDiagnostics"/> as metrics and evaluations arrive, reporting each kind once.</summary>
-internal sealed class DiagnosticsMonitor(List<TrainingMetrics> history, List<EvaluationRecord> evaluations, bool classifier, ITrainingObserver observer)
+internal sealed class DiagnosticsMonitor(List<TrainingMetrics> history, List<EvaluationRecord> evaluations, DiscriminatorReading reading, ITrainingObserver observer)
 {
     private readonly List<Diagnosis> diagnoses = [];
 
@@ -51,7 +52,7 @@ internal sealed class DiagnosticsMonitor(List<TrainingMetrics> history, List<Eva
         history.Add(metrics);
         Report(TrainingDiagnostics.NonFinite([metrics])); // earlier lines were checked as they came
         // A trend detector reads the whole history: every tenth line is often enough.
-        if (history.Count % 10 == 0) Report(TrainingDiagnostics.DiscriminatorWins(history, classifier));
+        if (history.Count % 10 == 0) Report(TrainingDiagnostics.DiscriminatorWins(history, reading));
         if (metrics.GridDiversity is not null) Report(TrainingDiagnostics.ModeCollapse(history, evaluations));
     }
 

@@ -1,3 +1,5 @@
+using GanForge.Objectives;
+
 namespace GanForge.Training;
 
 /// <summary>A recognised training failure, in words: what was seen from which step, and the standard remedies.</summary>
@@ -17,9 +19,9 @@ public static class TrainingDiagnostics
     /// <summary>Metrics lines a detector needs before it judges a trend (200 steps at the default logging).</summary>
     public const int MinimumLines = 20;
 
-    /// <summary>Every detector's finding on a run; classifier objectives report D's outputs as probabilities.</summary>
-    public static IReadOnlyList<Diagnosis> Examine(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations, bool classifierObjective) =>
-        [.. new[] { NonFinite(metrics), DiscriminatorWins(metrics, classifierObjective), ModeCollapse(metrics, evaluations), Oscillation(metrics, evaluations), Stalled(metrics) }.OfType<Diagnosis>()];
+    /// <summary>Every detector's finding on a run; <paramref name="reading"/> says how its D outputs and D loss read.</summary>
+    public static IReadOnlyList<Diagnosis> Examine(IReadOnlyList<TrainingMetrics> metrics, IReadOnlyList<EvaluationRecord> evaluations, DiscriminatorReading reading) =>
+        [.. new[] { NonFinite(metrics), DiscriminatorWins(metrics, reading), ModeCollapse(metrics, evaluations), Oscillation(metrics, evaluations), Stalled(metrics) }.OfType<Diagnosis>()];
 
     /// <summary>The first line whose losses are NaN or infinite: the weights after it are garbage.</summary>
     public static Diagnosis? NonFinite(IReadOnlyList<TrainingMetrics> metrics)
@@ -33,25 +35,38 @@ public static class TrainingDiagnostics
     /// <summary>Mean D(x) − D(G(z)) above which D tells real from fake too well: healthy runs stay near 0 (measured: at most 0.09).</summary>
     public const double WinningGap = 0.6;
 
+    /// <summary>Mean hinge D loss below which D meets both margins on nearly every sample: healthy runs stay near 1 (measured: last-fifth means 0.79–1.20).</summary>
+    public const double WinningMarginLoss = 0.1;
+
     /// <summary>
-    /// The discriminator wins: over the last fifth of the run (at least 5 lines) mean D(x) − mean D(G(z)) exceeds
-    /// <see cref="WinningGap"/>, dated from where the current stretch of a gap above ½ began. Classifier objectives
-    /// only, whose D outputs are probabilities.
+    /// The discriminator wins, judged over the last fifth of the run (at least 5 lines). With probabilities: mean D(x) −
+    /// mean D(G(z)) exceeds <see cref="WinningGap"/>, dated from where the current stretch of a gap above ½ began. With a
+    /// margin (hinge): the mean D loss is below <see cref="WinningMarginLoss"/> — D is past both margins and learns nothing
+    /// more — dated from where the current stretch of a D loss below 0.25 began. Unbounded scores are not judged.
     /// </summary>
-    public static Diagnosis? DiscriminatorWins(IReadOnlyList<TrainingMetrics> metrics, bool classifierObjective)
+    public static Diagnosis? DiscriminatorWins(IReadOnlyList<TrainingMetrics> metrics, DiscriminatorReading reading)
     {
         var lines = metrics.Where(m => m.DReal is not null && Losses(m).All(double.IsFinite)).ToList();
-        if (!classifierObjective || lines.Count < MinimumLines) return null;
+        if (reading == DiscriminatorReading.Scores || lines.Count < MinimumLines) return null;
         var window = lines.TakeLast(Math.Max(5, lines.Count / 5)).ToList();
         var (real, fake) = (window.Average(m => m.DReal!.Value), window.Average(m => m.DFake!.Value));
-        if (real - fake <= WinningGap) return null;
+        Func<TrainingMetrics, bool> winning = reading == DiscriminatorReading.Probabilities
+            ? m => m.DReal - m.DFake > 0.5
+            : m => m.DLoss < 0.25;
+        if (reading == DiscriminatorReading.Probabilities ? real - fake <= WinningGap : window.Average(m => m.DLoss!.Value) >= WinningMarginLoss)
+            return null;
         var start = lines.Count - 1;
-        while (start > 0 && lines[start - 1].DReal - lines[start - 1].DFake > 0.5) start--;
+        while (start > 0 && winning(lines[start - 1])) start--;
         var early = Median(lines.Take(Math.Max(3, lines.Count / 10)).Select(m => m.GLoss!.Value));
         var late = window.Average(m => m.GLoss!.Value);
+        var sure = reading == DiscriminatorReading.Probabilities
+            ? "a D this sure gives G little to learn from"
+            : $"D's loss is {window.Average(m => m.DLoss!.Value):F2}: past both margins, D learns nothing more and G little";
         return new Diagnosis("discriminator-wins", lines[start].Step,
-            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2} against D(G(z)) ≈ {fake:F2} (G's loss {early:F2} at first, {late:F2} now); a D this sure gives G little to learn from.",
-            "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
+            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2} against D(G(z)) ≈ {fake:F2} (G's loss {early:F2} at first, {late:F2} now); {sure}.",
+            reading == DiscriminatorReading.Probabilities
+                ? "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data."
+                : "Make D's job harder or G's easier: a lower D learning rate (--lr-d) or a higher G rate (--lr-g), instance noise (--instance-noise 0.1), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using GanForge.Evaluation;
+using GanForge.Objectives;
 using GanForge.Training;
 
 namespace GanForge.Tests.Training;
@@ -20,7 +21,7 @@ public sealed class TrainingDiagnosticsTests
     public void A_healthy_trace_raises_nothing()
     {
         var evaluations = new[] { Evaluation(100, 40), Evaluation(200, 30), Evaluation(300, 25), Evaluation(400, 22) };
-        Assert.Empty(TrainingDiagnostics.Examine(Healthy(40), evaluations, classifierObjective: true));
+        Assert.Empty(TrainingDiagnostics.Examine(Healthy(40), evaluations, DiscriminatorReading.Probabilities));
     }
 
     [Fact]
@@ -54,22 +55,42 @@ public sealed class TrainingDiagnosticsTests
     }
 
     [Fact]
+    public void A_hinge_discriminator_past_both_margins_wins()
+    {
+        // Measured shapes: a healthy hinge run's D loss stays near 1 with logits around ±0.8; a D whose G cannot learn
+        // (--lr-g 1e-7) reaches a D loss of exactly 0 with logits around +4.5 and −4.
+        List<TrainingMetrics> Hinge(int lines) => [.. Enumerable.Range(1, lines).Select(i => Line(10 * i, 1.1 + 0.1 * Math.Sin(i), 1.0, 0.75, -0.8))];
+        var trace = Hinge(30);
+        for (var i = 30; i < 50; i++) trace.Add(Line(10 * (i + 1), 0, 3.9, 4.5, -4));
+
+        var diagnosis = TrainingDiagnostics.DiscriminatorWins(trace, DiscriminatorReading.Margins)!;
+
+        Assert.Equal(310, diagnosis.Step);
+        Assert.Contains("past both margins", diagnosis.Finding);
+        Assert.Contains("--lr-g", diagnosis.Remedy);
+        Assert.DoesNotContain("--real-label", diagnosis.Remedy); // label smoothing does not apply to hinge
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(Hinge(50), DiscriminatorReading.Margins));
+        // A gap of 8.5 in probabilities' terms means nothing for hinge: only the margins judge.
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins([.. Hinge(30), .. Enumerable.Range(31, 20).Select(i => Line(10 * i, 0.6, 2, 4.5, -4))], DiscriminatorReading.Margins));
+    }
+
+    [Fact]
     public void A_winning_discriminator_is_dated_from_the_start_of_its_streak()
     {
         var trace = Healthy(30);
         for (var i = 30; i < 50; i++) trace.Add(Line(10 * (i + 1), 0.01, 6 + i * 0.1, 0.99, 0.01));
 
-        var diagnosis = TrainingDiagnostics.DiscriminatorWins(trace, classifierObjective: true)!;
+        var diagnosis = TrainingDiagnostics.DiscriminatorWins(trace, DiscriminatorReading.Probabilities)!;
 
         Assert.Equal(310, diagnosis.Step);
         Assert.Contains("--real-label 0.9", diagnosis.Remedy);
-        // Raw critic scores (WGAN, hinge) are not probabilities: the detector stays quiet.
-        Assert.Null(TrainingDiagnostics.DiscriminatorWins(trace, classifierObjective: false));
+        // Unbounded critic scores (WGAN) are not probabilities: the detector stays quiet.
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(trace, DiscriminatorReading.Scores));
         // An ahead but not dominant D (gap 0.45) is ordinary GAN training.
         var ahead = Healthy(30).Concat(Enumerable.Range(31, 20).Select(i => Line(10 * i, 0.9, 1.5, 0.75, 0.3))).ToList();
-        Assert.Null(TrainingDiagnostics.DiscriminatorWins(ahead, classifierObjective: true));
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(ahead, DiscriminatorReading.Probabilities));
         // Too few lines to judge.
-        Assert.Null(TrainingDiagnostics.DiscriminatorWins(trace.TakeLast(10).ToList(), classifierObjective: true));
+        Assert.Null(TrainingDiagnostics.DiscriminatorWins(trace.TakeLast(10).ToList(), DiscriminatorReading.Probabilities));
     }
 
     [Fact]
