@@ -22,7 +22,6 @@ public sealed record ObjectiveEntry(string Name, ObjectiveFamily Family, string 
     public PairedObjective? Paired { get; init; }
 }
 
-/// <summary>The objective registry: one table that training, validation, help, docs and tests all read.</summary>
 /// <summary>How a run's reported D outputs (d_real, d_fake) and D loss read; the diagnostics judge each by its own signs.</summary>
 public enum DiscriminatorReading
 {
@@ -36,6 +35,7 @@ public enum DiscriminatorReading
     Scores,
 }
 
+/// <summary>The objective registry: one table that training, validation, help, docs and tests all read.</summary>
 public static class ObjectiveFactory
 {
     public static IReadOnlyList<ObjectiveEntry> Entries { get; } =
@@ -84,12 +84,13 @@ public static class ObjectiveFactory
         _ => false,
     };
 
-    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
+    /// <summary>How the objective's reported D outputs and D loss read, for the diagnostics.</summary>
     public static DiscriminatorReading Reading(ObjectiveConfig config) =>
         IsClassifier(config) ? DiscriminatorReading.Probabilities
         : Require(config.Name).Family == ObjectiveFamily.Gan && Create(config) is HingeObjective ? DiscriminatorReading.Margins
         : DiscriminatorReading.Scores;
 
+    /// <summary>Whether the objective trains an autoencoder (ae, vae) rather than a GAN.</summary>
     public static bool IsAutoencoder(ObjectiveConfig config) => Require(config.Name).Family == ObjectiveFamily.Autoencoder;
 
     /// <summary>Whether the objective trains an image-to-image translator (pix2pix, srgan, pixel, cyclegan).</summary>

@@ -34,9 +34,9 @@ public static partial class TorchRuntime
     /// Fixes glibc's thresholds (allocations from 32 MB mapped on their own, where the adaptive threshold settles at best;
     /// the heap trimmed when 128 MB are free at its top, more than a dcgan28 phase frees at batch 128 — at 64 MB, the
     /// 100 MB its D phase frees were trimmed and faulted in again each step: 10–22 k against 340–520 page faults a step).
-    /// Left adaptive, the trim threshold starts at 128 KB (then twice the
-    /// mmap threshold), so each training step gave its activations' pages back and faulted them in again: measured side by side
-    /// (benchmark children, batch 128, 2 threads), minor page faults per run 1.6–2.9 M → 88–140 k, dcgan28-small-bn
+    /// Left adaptive, the trim threshold starts at 128 KB (then twice the mmap threshold), so each training step gave its
+    /// activations' pages back and faulted them in again: measured side by side (benchmark children, batch 128,
+    /// 2 threads), minor page faults per run 1.6–2.9 M → 88–140 k, dcgan28-small-bn
     /// 640–765 → 1,015–1,458 img/s and dcgan28 356 → 488 img/s, peak RSS unchanged (389–407 against 398–401 MB;
     /// 568 against 577 MB). A no-op without glibc.
     /// </summary>

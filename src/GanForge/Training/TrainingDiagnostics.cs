@@ -49,24 +49,23 @@ public static class TrainingDiagnostics
         var lines = metrics.Where(m => m.DReal is not null && Losses(m).All(double.IsFinite)).ToList();
         if (reading == DiscriminatorReading.Scores || lines.Count < MinimumLines) return null;
         var window = lines.TakeLast(Math.Max(5, lines.Count / 5)).ToList();
-        var (real, fake) = (window.Average(m => m.DReal!.Value), window.Average(m => m.DFake!.Value));
-        Func<TrainingMetrics, bool> winning = reading == DiscriminatorReading.Probabilities
-            ? m => m.DReal - m.DFake > 0.5
-            : m => m.DLoss < 0.25;
-        if (reading == DiscriminatorReading.Probabilities ? real - fake <= WinningGap : window.Average(m => m.DLoss!.Value) >= WinningMarginLoss)
-            return null;
+        var (real, fake, dLoss) = (window.Average(m => m.DReal!.Value), window.Average(m => m.DFake!.Value), window.Average(m => m.DLoss!.Value));
+        // Per reading: has D won, was one line already winning, why that starves G, and what helps.
+        var (won, winning, why, remedy) = reading == DiscriminatorReading.Probabilities
+            ? (real - fake > WinningGap, (Func<TrainingMetrics, bool>)(m => m.DReal - m.DFake > 0.5),
+                "a D this sure gives G little to learn from",
+                "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.")
+            : (dLoss < WinningMarginLoss, m => m.DLoss < 0.25,
+                $"D's loss is {dLoss:F2}: past both margins, D learns nothing more and G little",
+                "Make D's job harder or G's easier: a lower D learning rate (--lr-d) or a higher G rate (--lr-g), instance noise (--instance-noise 0.1), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
+        if (!won) return null;
         var start = lines.Count - 1;
         while (start > 0 && winning(lines[start - 1])) start--;
         var early = Median(lines.Take(Math.Max(3, lines.Count / 10)).Select(m => m.GLoss!.Value));
         var late = window.Average(m => m.GLoss!.Value);
-        var sure = reading == DiscriminatorReading.Probabilities
-            ? "a D this sure gives G little to learn from"
-            : $"D's loss is {window.Average(m => m.DLoss!.Value):F2}: past both margins, D learns nothing more and G little";
         return new Diagnosis("discriminator-wins", lines[start].Step,
-            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2} against D(G(z)) ≈ {fake:F2} (G's loss {early:F2} at first, {late:F2} now); {sure}.",
-            reading == DiscriminatorReading.Probabilities
-                ? "Make D's job harder: one-sided label smoothing (--real-label 0.9), instance noise (--instance-noise 0.1), a lower D learning rate (--lr-d), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data."
-                : "Make D's job harder or G's easier: a lower D learning rate (--lr-d) or a higher G rate (--lr-g), instance noise (--instance-noise 0.1), dropout (--d-dropout 0.3) or spectral norm (--spectral-norm) in D, or DiffAugment on small data.");
+            $"From step {lines[start].Step} the discriminator wins: D(x) ≈ {real:F2} against D(G(z)) ≈ {fake:F2} (G's loss {early:F2} at first, {late:F2} now); {why}.",
+            remedy);
     }
 
     /// <summary>
