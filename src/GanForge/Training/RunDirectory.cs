@@ -145,17 +145,32 @@ public sealed partial class RunDirectory
     }
 
     /// <summary>The training-loss lines of metrics.jsonl.</summary>
-    public IReadOnlyList<TrainingMetrics> ReadMetrics() =>
-        MetricLines(evaluations: false).Select(l => JsonSerializer.Deserialize<TrainingMetrics>(l, MetricsJson)!).ToList();
+    public IReadOnlyList<TrainingMetrics> ReadMetrics() => ReadLines<TrainingMetrics>(evaluations: false);
 
     /// <summary>The evaluation lines of metrics.jsonl.</summary>
-    public IReadOnlyList<EvaluationRecord> ReadEvaluations() =>
-        MetricLines(evaluations: true).Select(l => JsonSerializer.Deserialize<EvaluationRecord>(l, MetricsJson)!).ToList();
+    public IReadOnlyList<EvaluationRecord> ReadEvaluations() => ReadLines<EvaluationRecord>(evaluations: true);
 
-    private IEnumerable<string> MetricLines(bool evaluations) =>
-        File.Exists(MetricsPath)
-            ? File.ReadAllLines(MetricsPath).Where(l => l.Length > 0 && l.Contains("\"eval\":", StringComparison.Ordinal) == evaluations)
-            : [];
+    /// <exception cref="DataFormatException">A line is not JSON of the expected record.</exception>
+    private List<T> ReadLines<T>(bool evaluations)
+    {
+        if (!File.Exists(MetricsPath)) return [];
+        var records = new List<T>();
+        var number = 0;
+        foreach (var line in File.ReadLines(MetricsPath))
+        {
+            number++;
+            if (line.Length == 0 || line.Contains("\"eval\":", StringComparison.Ordinal) != evaluations) continue;
+            try
+            {
+                records.Add(JsonSerializer.Deserialize<T>(line, MetricsJson)!);
+            }
+            catch (JsonException e)
+            {
+                throw new DataFormatException($"Line {number} of '{MetricsPath}' is not a metrics record: {e.Message}", e);
+            }
+        }
+        return records;
+    }
 
     /// <summary>A diverging run's losses can be NaN or ∞: metrics.jsonl records them as "NaN" / "Infinity" rather than failing.</summary>
     internal static readonly JsonSerializerOptions MetricsJson = new()

@@ -33,6 +33,21 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public void Doctor_names_the_line_of_a_corrupt_metrics_file()
+    {
+        var run = RunDirectory.Create(temp.File("runs"), "corrupt");
+        run.WriteConfig(new RunConfig());
+        run.AppendMetrics(new TrainingMetrics(10, 0, 1.3, 0.8, 0.5, 0.5, 100, 1));
+        File.AppendAllText(run.MetricsPath, "{\"step\": garbage\n");
+
+        var (exit, _, error) = Run("doctor", run.Path);
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"Line 2 of '{run.MetricsPath}' is not a metrics record", error);
+        Assert.DoesNotContain("   at ", error); // one sentence, no stack trace
+    }
+
+    [Fact]
     public void Interpolate_writes_a_strip_whose_ends_are_the_endpoint_samples_and_a_gif()
     {
         var run = TrainTinyMlp();
