@@ -8,8 +8,8 @@ namespace GanForge.Cli.Commands;
 
 /// <summary>
 /// The train command's config options, derived from <see cref="ConfigSchema"/>: one <c>--kebab-case</c> flag per
-/// config key, plus <c>--set section.key=value</c> for any key. Errors name the flag when the user typed the flag,
-/// and the key otherwise (a config file, a recipe or --set).
+/// config key, plus <c>--set section.key=value</c> for any key. Errors name a key by its flag unless the user wrote the
+/// key itself (with --set, or in a config file: then only the flags typed beside it are named as flags).
 /// </summary>
 internal sealed class ConfigOptions
 {
@@ -54,8 +54,12 @@ internal sealed class ConfigOptions
     private static string HelpName(ConfigKey key) =>
         key.Type == typeof(bool) ? "true|false" : key.Type == typeof(string) || key.Type.IsEnum ? "name" : key.Type == typeof(double) ? "number" : "N";
 
-    /// <summary>The config with every flag the user gave and every --set applied, and the keys the user typed as flags.</summary>
-    public (RunConfig Config, IReadOnlySet<string> TypedAsFlags) Apply(ParseResult parse, RunConfig config)
+    /// <summary>
+    /// The config with every flag the user gave and every --set applied, and the keys the user's messages should name
+    /// by their flags: the flags typed when the config came from a file (whose keys the user wrote), else every key but
+    /// those given with --set.
+    /// </summary>
+    public (RunConfig Config, IReadOnlySet<string> NamedByFlag) Apply(ParseResult parse, RunConfig config, bool fromFile)
     {
         var typed = new HashSet<string>();
         foreach (var (key, option) in options)
@@ -72,20 +76,22 @@ internal sealed class ConfigOptions
                 throw new ConfigException(InTermsOfFlags(e.Message, new HashSet<string> { key.Key }), e);
             }
         }
+        var namedByFlag = fromFile ? typed : ConfigSchema.Keys.Select(k => k.Key).ToHashSet();
         foreach (var assignment in parse.GetValue(set) ?? [])
         {
             var equals = assignment.IndexOf('=');
             if (equals <= 0) throw new ConfigException($"--set takes section.key=value; got '{assignment}'.");
             var key = ConfigSchema.Find(assignment[..equals].Trim());
             config = key.With(config, key.Parse(assignment[(equals + 1)..]));
+            namedByFlag.Remove(key.Key);
         }
-        return (config, typed);
+        return (config, namedByFlag);
     }
 
-    /// <summary>A library message in the user's terms: every config key the user gave as a flag is named by that flag.</summary>
-    public static string InTermsOfFlags(string message, IReadOnlySet<string> typedAsFlags)
+    /// <summary>A library message in the user's terms: each config key in <paramref name="namedByFlag"/> is named by its flag.</summary>
+    public static string InTermsOfFlags(string message, IReadOnlySet<string> namedByFlag)
     {
-        foreach (var key in ConfigSchema.Keys.Where(k => typedAsFlags.Contains(k.Key)))
+        foreach (var key in ConfigSchema.Keys.Where(k => namedByFlag.Contains(k.Key)))
             message = Regex.Replace(message, $@"(?<![\w.]){Regex.Escape(key.Key)}(?![\w])", key.Flag);
         return message;
     }

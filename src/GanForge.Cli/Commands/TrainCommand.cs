@@ -39,7 +39,7 @@ internal static class TrainCommand
             var start = parse.GetValue(configFile) is { } file ? RunConfig.Load(file)
                 : parse.GetValue(recipe) is { } name ? Recipes.Get(name).Config
                 : new RunConfig();
-            var (given, typed) = configOptions.Apply(parse, start);
+            var (given, namedByFlag) = configOptions.Apply(parse, start, fromFile: parse.GetValue(configFile) is not null);
             try
             {
                 var config = given.Validated();
@@ -52,7 +52,7 @@ internal static class TrainCommand
             }
             catch (ConfigException e)
             {
-                throw new ConfigException(ConfigOptions.InTermsOfFlags(e.Message, typed), e);
+                throw new ConfigException(ConfigOptions.InTermsOfFlags(e.Message, namedByFlag), e);
             }
         }));
         return command;

@@ -125,7 +125,7 @@ public static class ObjectiveFactory
             throw new ConfigException($"{key.Key} applies to the autoencoder objectives (ae, vae), not '{config.Name}'.");
         var penalised = objective.GradientPenaltyWeight > 0 || config.R1Gamma > 0;
         if (penalised && ModelZoo.DiscriminatorNorm(run.Model) == Normalization.Batch)
-            throw new ConfigException("A gradient penalty (wgan-gp, objective.gradient_penalty or r1_gamma) is defined per example and must not be used with a BatchNorm critic: set model.d_norm to layer, instance or none.");
+            throw new ConfigException("A gradient penalty (wgan-gp, objective.gradient_penalty or objective.r1_gamma) is defined per example and must not be used with a BatchNorm critic: set model.d_norm to layer, instance or none.");
     }
 
     /// <summary>A translator needs an image-to-image model and data.task, and none of the noise-to-image settings.</summary>

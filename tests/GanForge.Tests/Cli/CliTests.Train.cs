@@ -102,6 +102,30 @@ public sealed partial class CliTests
     }
 
     [Fact]
+    public void Errors_name_keys_by_their_flags_unless_the_user_wrote_the_key()
+    {
+        // Keys the user never typed (the recipe's, the defaults) are named by the flags that would change them.
+        var (exit, _, error) = Run("train", "--real-label", "0.9", "--dry-run");
+        Assert.Equal(1, exit);
+        Assert.Contains("--real-label, --fake-label and --label-flip", error);
+        Assert.Contains("set --objective to", error);
+        Assert.DoesNotContain("objective.", error);
+
+        // A key given with --set stays a key; the rest are flags.
+        var (setExit, _, setError) = Run("train", "--set", "objective.real_label=0.9", "--dry-run");
+        Assert.Equal(1, setExit);
+        Assert.Contains("objective.real_label, --fake-label and --label-flip", setError);
+
+        // A config file's keys are the user's words: only the flags typed beside it become flags.
+        var file = temp.File("hinge.json");
+        File.WriteAllText(file, """{ "objective": { "name": "hinge" } }""");
+        var (fileExit, _, fileError) = Run("train", "--config", file, "--fake-label", "0.1", "--dry-run");
+        Assert.Equal(1, fileExit);
+        Assert.Contains("objective.real_label, --fake-label and objective.label_flip", fileError);
+        Assert.Contains("set objective.name to", fileError);
+    }
+
+    [Fact]
     public void A_folder_of_colour_images_trains_samples_and_evaluates_end_to_end()
     {
         var shapes = TestData.WriteShapesFolder(temp.File("shapes"), perClass: 24);
