@@ -148,7 +148,7 @@ public static class Recipes
         new("fashion-30min", "The mnist-30min recipe on the imported Fashion-MNIST",
             "this project's default run (README: Quality per CPU-minute)",
             HalfHour with { Data = HalfHour.Data with { Dataset = "fashion-mnist" } }),
-        new("stacked-30min", "The mnist-30min recipe's settings on Stacked MNIST (1,000 modes) for 12,000 steps (28.5 minutes on 2 cores), evaluated every 2,000",
+        new("stacked-30min", "The mnist-30min recipe's settings on Stacked MNIST (1,000 modes) for 12,000 steps (27–29 minutes on 2 cores), evaluated every 2,000",
             "this project's previous default run; data: Lin et al. 2018 (PacGAN), §5.2 (README: Stacked MNIST)",
             HalfHour with
             {
