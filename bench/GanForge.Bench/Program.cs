@@ -18,6 +18,8 @@ using GanForge.Training;
 // Usage: dotnet run -c Release --project bench/GanForge.Bench -- [MODEL ...|evaluation|generation] [--batch N] [--threads N] [--steps N] [--warmup N] [--repeat N] [--soak N]
 // Prints one line per figure: NAME VALUE UNIT. Throughput is the median of --repeat windows of --steps steps each:
 // wall-clock figures on a shared machine are noisy, and a median shrugs off a window that another tenant slowed.
+// A training child runs as `ganforge train` does, with glibc's small-block caches off; the PyTorch reference keeps its allocator as it is.
+if (args.Contains("--child") && !args.Contains("evaluation") && !args.Contains("generation")) TorchRuntime.RestartWithTrainingAllocator();
 TorchRuntime.PrepareEnvironment();
 var models = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
 int Option(string name, int fallback)

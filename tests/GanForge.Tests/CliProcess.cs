@@ -40,6 +40,8 @@ internal sealed class CliProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    public int Id => process.Id;
+
     /// <summary>Waits for the exit (at most two minutes) and returns the exit code with what the process wrote to stderr.</summary>
     public (int Exit, string Error) Wait()
     {
