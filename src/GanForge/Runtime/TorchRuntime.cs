@@ -58,7 +58,10 @@ public static partial class TorchRuntime
         string[] arguments;
         try
         {
-            arguments = File.ReadAllText("/proc/self/cmdline").TrimEnd('\0').Split('\0');
+            // Each argument ends with a NUL; only the last one is cut, so that an empty last argument survives.
+            var cmdline = File.ReadAllText("/proc/self/cmdline");
+            if (!cmdline.EndsWith('\0')) return;
+            arguments = cmdline[..^1].Split('\0');
         }
         catch (IOException)
         {
@@ -90,7 +93,7 @@ public static partial class TorchRuntime
         {
             return GlibcVersion() != 0;
         }
-        catch (EntryPointNotFoundException)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             return false;
         }
