@@ -46,8 +46,11 @@ public sealed record RunConfig
     /// <summary>The JSON error in terms of config keys: an unknown key with the closest known one, or the key whose value has the wrong type.</summary>
     private static string Explain(JsonException e)
     {
+        // A syntax error (the reader's, wrapped): where it is, not the reader's account of its state.
+        if (e.InnerException is JsonException && e.LineNumber is { } line)
+            return $"it is not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1} of that line).";
         var key = e.Path is { Length: > 2 } path ? path[2..] : null;
-        if (key is null) return e.Message;
+        if (key is null) return "expected a JSON object of config sections, as a run's config.json holds.";
         if (e.Message.Contains("could not be mapped", StringComparison.Ordinal))
             return $"'{key}' is not a config key{ConfigSchema.Suggestion(key, ConfigSchema.Keys.Select(k => k.Key))}.";
         if (ConfigSchema.Keys.FirstOrDefault(k => k.Key == key) is { } known)
