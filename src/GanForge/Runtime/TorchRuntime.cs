@@ -36,8 +36,8 @@ public static partial class TorchRuntime
     /// <summary>
     /// The glibc setting a training process runs with: no per-thread caches of small freed blocks (tcache). Each thread's
     /// cache keeps up to 7 freed blocks of every small size wherever they lie in the heap, blocks other threads allocated
-    /// too (the finalizer thread frees TorchSharp's undisposed scalars), so the large freed tensors around them cannot
-    /// merge and the next step's activations extend the heap instead. Measured on dcgan28's benchmark children (batch 128,
+    /// too (the finalizer thread frees TorchSharp's undisposed scalars); our reading of the figures below is that the large
+    /// freed tensors around them cannot merge, so the next step's activations extend the heap instead. Measured on dcgan28's benchmark children (batch 128,
     /// 2 threads, alternating): heap 336–378 MB with 105 MB in use between steps, peak RSS 541–551 MB; with the caches
     /// off, heap 297–311 MB, peak RSS 495–506 MB, at the same speed (README, Performance).
     /// </summary>
