@@ -248,6 +248,8 @@ internal static class EvalCommand
         {
             Row($"modes (≥ {(classes.ModeMinimum == 1 ? "1 sample" : $"{classes.ModeMinimum} samples")}) ↑", s => s.Classes is { } c ? $"{c.Modes} / {c.Histogram.Length}" : "");
             Row("KL(classes ‖ data) ↓", s => s.Classes is { } c ? $"{c.KlToData:F4}" : "");
+            if (classes.ChannelKlToData is not null)
+                Row("KL per channel ↓", s => s.Classes?.ChannelKlToData is { } channels ? string.Join(" / ", channels.Select(k => $"{k:F4}")) : "");
             if (reports.Any(r => r.Report.Samples.Classes?.LabelAccuracy is not null))
                 Row("label accuracy ↑", s => s.Classes?.LabelAccuracy is { } accuracy ? $"{accuracy:P2}" : "");
         }

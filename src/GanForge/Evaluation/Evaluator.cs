@@ -194,7 +194,7 @@ public sealed class Evaluator : IDisposable
             (var mean, var std) = InceptionScore.Compute(p, o.InceptionSplits);
             (isMean, isStd) = (mean, std);
             var prior = classPrior ?? Enumerable.Repeat(1.0 / Embedding.ClassCount, Embedding.ClassCount).ToArray();
-            classes = ClassStatistics.From(samples.PredictedClasses()!, prior, Embedding.ModeFraction, requestedLabels);
+            classes = ClassStatistics.From(samples.PredictedClasses()!, prior, Embedding.ModeFraction, requestedLabels, Embedding.ChannelClasses);
         }
         return new MetricSet(samples.Count, fd, kid, kidStd, isMean, isStd, manifold.Precision, manifold.Recall, manifold.Density, manifold.Coverage, classes);
     }

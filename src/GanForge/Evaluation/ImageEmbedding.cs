@@ -20,6 +20,12 @@ public interface IImageEmbedding : IDisposable
     /// <summary>Share of the samples a predicted class needs to count as a mode (0: a single sample).</summary>
     double ModeFraction { get; }
 
+    /// <summary>
+    /// When each image channel is classified on its own and a class is the tuple of the channels' classes (Stacked
+    /// MNIST: a digit per channel, class = 100·R + 10·G + B), the number of classes of each channel; null otherwise.
+    /// </summary>
+    int[]? ChannelClasses => null;
+
     /// <summary>Features (B, d) and class probabilities (B, K) or null, both float64, of images (B, C, H, W) in [-1, 1] at <see cref="Shape"/>; inference only.</summary>
     (Tensor Features, Tensor? Probabilities) Embed(Tensor images);
 }

@@ -17,6 +17,7 @@ public sealed class StackedMnistEmbedding(EvaluationNetwork mnist) : IImageEmbed
     public ImageShape Shape => new(3, mnist.Shape.Height, mnist.Shape.Width);
     public int ClassCount => Modes;
     public double ModeFraction => 0;
+    public int[] ChannelClasses => [10, 10, 10];
 
     public (Tensor Features, Tensor? Probabilities) Embed(Tensor images)
     {

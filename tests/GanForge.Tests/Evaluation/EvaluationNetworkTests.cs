@@ -119,6 +119,15 @@ public sealed class EvaluationNetworkTests(SmallMnistNetwork small) : IClassFixt
             return channel.PredictedClasses()!;
         }).ToList();
         for (var i = 0; i < 300; i++) Assert.Equal(100 * channelDigits[0][i] + 10 * channelDigits[1][i] + channelDigits[2][i], modes[i]);
+        // The per-channel KLs are those of each channel's own digit histogram.
+        var statistics = ClassStatistics.From(modes, Enumerable.Repeat(0.001, 1000).ToArray(), 0, channels: embedding.ChannelClasses);
+        var uniformDigits = Enumerable.Repeat(0.1, 10).ToArray();
+        for (var c = 0; c < 3; c++)
+        {
+            var histogram = new int[10];
+            foreach (var digit in channelDigits[c]) histogram[digit]++;
+            Assert.Equal(ClassStatistics.KullbackLeibler(histogram, uniformDigits), statistics.ChannelKlToData![c], 9);
+        }
         // The classifier mostly agrees with the true triple.
         Assert.InRange(modes.Zip(stacked.Labels!).Count(p => p.First == p.Second) / 300.0, 0.6, 1.0);
     }

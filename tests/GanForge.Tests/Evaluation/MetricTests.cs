@@ -130,5 +130,31 @@ public sealed class MetricTests
         var expected = 0.5 * Math.Log(1.5) + 0.49 * Math.Log(0.49 * 3) + 0.01 * Math.Log(0.03);
         Assert.Equal(expected, stats.KlToData, 12);
         Assert.Equal(3, ClassStatistics.From(predicted, [1 / 3.0, 1 / 3.0, 1 / 3.0], modeFraction: 0).Modes);
+        Assert.Null(stats.ChannelKlToData);
+    }
+
+    [Fact]
+    public void Channel_kls_are_the_marginals_kls_and_add_up_to_the_joint_kl_when_the_channels_are_independent()
+    {
+        // Two channels of two classes each, class = 2·first + second; q = (¾, ¼) × (½, ½) exactly, p uniform.
+        int[] predicted = [0, 0, 0, 1, 1, 1, 2, 3];
+        var uniform = Enumerable.Repeat(0.25, 4).ToArray();
+        var stats = ClassStatistics.From(predicted, uniform, modeFraction: 0, channels: [2, 2]);
+        var first = 0.75 * Math.Log(1.5) + 0.25 * Math.Log(0.5);
+        Assert.Equal(first, stats.ChannelKlToData![0], 12);
+        Assert.Equal(0, stats.ChannelKlToData[1], 12);
+        Assert.Equal(stats.KlToData, stats.ChannelKlToData.Sum(), 12);
+
+        // Dependent channels (only 0 and 3): each marginal is uniform, so the whole KL is the dependence.
+        var dependent = ClassStatistics.From([0, 0, 3, 3], uniform, modeFraction: 0, channels: [2, 2]);
+        Assert.Equal([0.0, 0.0], dependent.ChannelKlToData!);
+        Assert.Equal(Math.Log(2), dependent.KlToData, 12);
+
+        // Stacked MNIST's order, class = 100·R + 10·G + B: R is always 1, G always 0, B 0 or 1.
+        var stacked = ClassStatistics.From([100, 101], Enumerable.Repeat(0.001, 1000).ToArray(), 0, channels: [10, 10, 10]);
+        Assert.Equal(Math.Log(10), stacked.ChannelKlToData![0], 9);
+        Assert.Equal(Math.Log(10), stacked.ChannelKlToData[1], 9);
+        Assert.Equal(Math.Log(5), stacked.ChannelKlToData[2], 9);
+        Assert.Throws<ArgumentException>(() => ClassStatistics.From(predicted, uniform, 0, channels: [2, 3]));
     }
 }
